@@ -69,11 +69,12 @@ include kube-controller-manager/controller-manager.mk
 include kubelet/kubelet.mk
 include kube-proxy/proxy.mk
 include kubectl/kubectl.mk
-include test/test.mk
-
 # Every program library, in link order, then libkube.
 PROGRAM_LIBS := $(apiserver_LIB) $(scheduler_LIB) $(controller_manager_LIB) \
 	$(kubelet_LIB) $(proxy_LIB) $(kubectl_LIB)
+
+include test/test.mk
+
 
 $(OBJ)/%.o: %.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
