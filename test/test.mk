@@ -40,7 +40,7 @@ deps:
 
 # The README's test command: everything, ending in "N passed, N failed".
 test: deps
-	@$(MAKE) --no-print-directory test-bins
+	@$(MAKE) --no-print-directory -j2 test-bins
 	@sh test/run.sh $(B) all
 
 # Unit tests only (CI runs these again under SAN=1).
