@@ -29,8 +29,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *b = kube_json_pretty(copy);
 	cJSON *re = kube_json_parse(a, strlen(a));
 	if (!re || !kube_json_equal(re, copy)) {
-		/* canonical output must parse back to an equal tree (NaN aside) */
-		if (!strstr(a, "null"))
+		/* canonical output parses back to an equal tree, unless invalid
+		 * UTF-8 was replaced by U+FFFD (as Go does) or an overflowing
+		 * number became null */
+		if (!strstr(a, "\\ufffd") && !strstr(a, "null"))
 			__builtin_trap();
 	}
 	(void)kube_json_delete(copy, path);
