@@ -1,0 +1,1029 @@
+/*
+ * kube_http_client: HTTP/1.1 client core on libevent, with a keep-alive pool
+ * and a blocking wrapper. See kube_http_client.h.
+ */
+#include "net/kube_http_client.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/util.h>
+
+#include "core/kube_log.h"
+
+#define DEFAULT_CONNECT_MS 30000
+#define DEFAULT_POOL_IDLE_MS 90000
+#define DEFAULT_MAX_IDLE 8
+#define DEFAULT_MAX_HEADER (1u << 20)
+#define DEFAULT_MAX_BODY (256u << 20)
+#define MAX_HEADERS 1000
+
+struct pool;
+
+struct conn {
+	kube_http_client_t *client;
+	struct pool *pool;
+	struct bufferevent *bev;
+	struct conn *next; /* in pool->idle */
+	struct event *idle_ev;
+	bool reused;
+};
+
+struct pool {
+	char *key;
+	struct conn *idle;
+	size_t n_idle;
+	struct pool *next;
+};
+
+struct kube_http_client {
+	struct event_base *base;
+	bool own_base;
+	kube_http_client_config_t cfg; /* strings owned */
+	struct pool *pools;
+	kube_http_call_t *calls; /* in flight */
+};
+
+enum { ST_CONNECTING, ST_HEAD, ST_BODY, ST_DONE };
+enum { BODY_NONE, BODY_LENGTH, BODY_CHUNKED, BODY_CLOSE };
+enum { CH_SIZE, CH_DATA, CH_DATA_CRLF, CH_TRAILER };
+
+struct kube_http_call {
+	kube_http_client_t *client;
+	kube_http_call_t *prev, *next;
+	char *method;
+	char *host; /* for connecting (no brackets) */
+	int port;
+	bool tls;
+	char *pool_key;
+	kube_buf_t reqbuf; /* serialized head + body */
+	kube_http_data_fn on_data;
+	void *data_arg;
+	kube_http_done_fn done;
+	void *arg;
+	int timeout_ms;
+	struct conn *conn;
+	struct event *deadline_ev; /* whole request */
+	struct event *timer_ev;	   /* connect, then idle */
+	struct event *defer_ev;	   /* finish with pending_err from the loop */
+	int pending_err;
+	int state;
+	kube_http_response_t resp;
+	size_t header_bytes;
+	int body_mode;
+	uint64_t remaining;
+	int chunk_state;
+	bool keep_alive;
+	bool got_bytes;
+	bool retried;
+};
+
+static char *kstrdup0(const char *s)
+{
+	return s ? kube_strdup(s) : NULL;
+}
+
+kube_http_client_t *kube_http_client_new(struct event_base *base,
+					 const kube_http_client_config_t *cfg)
+{
+	kube_http_client_t *c = kube_calloc(1, sizeof(*c));
+
+	if (cfg)
+		c->cfg = *cfg;
+	if (c->cfg.connect_timeout_ms <= 0)
+		c->cfg.connect_timeout_ms = DEFAULT_CONNECT_MS;
+	if (c->cfg.pool_idle_ms <= 0)
+		c->cfg.pool_idle_ms = DEFAULT_POOL_IDLE_MS;
+	if (c->cfg.max_idle_per_host == 0)
+		c->cfg.max_idle_per_host = DEFAULT_MAX_IDLE;
+	if (!c->cfg.max_header_bytes)
+		c->cfg.max_header_bytes = DEFAULT_MAX_HEADER;
+	if (!c->cfg.max_body_bytes)
+		c->cfg.max_body_bytes = DEFAULT_MAX_BODY;
+	c->cfg.unix_socket = kstrdup0(c->cfg.unix_socket);
+	c->cfg.ca_file = kstrdup0(c->cfg.ca_file);
+	c->cfg.ca_pem = kstrdup0(c->cfg.ca_pem);
+	c->cfg.cert_file = kstrdup0(c->cfg.cert_file);
+	c->cfg.cert_pem = kstrdup0(c->cfg.cert_pem);
+	c->cfg.key_file = kstrdup0(c->cfg.key_file);
+	c->cfg.key_pem = kstrdup0(c->cfg.key_pem);
+	c->cfg.server_name = kstrdup0(c->cfg.server_name);
+	if (base) {
+		c->base = base;
+	} else {
+		c->base = event_base_new();
+		if (!c->base) {
+			klog_fatal("event_base_new failed");
+			abort();
+		}
+		c->own_base = true;
+	}
+	return c;
+}
+
+struct event_base *kube_http_client_base(const kube_http_client_t *c)
+{
+	return c->base;
+}
+
+/* ---- connections and the pool ---- */
+
+static void conn_free(struct conn *cn)
+{
+	if (!cn)
+		return;
+	if (cn->idle_ev)
+		event_free(cn->idle_ev);
+	if (cn->bev)
+		bufferevent_free(cn->bev);
+	kube_free(cn);
+}
+
+static struct pool *pool_get(kube_http_client_t *c, const char *key)
+{
+	struct pool *p;
+
+	for (p = c->pools; p; p = p->next)
+		if (strcmp(p->key, key) == 0)
+			return p;
+	p = kube_calloc(1, sizeof(*p));
+	p->key = kube_strdup(key);
+	p->next = c->pools;
+	c->pools = p;
+	return p;
+}
+
+static void pool_remove(struct conn *cn)
+{
+	struct pool *p = cn->pool;
+
+	for (struct conn **pp = &p->idle; *pp; pp = &(*pp)->next) {
+		if (*pp == cn) {
+			*pp = cn->next;
+			p->n_idle--;
+			cn->next = NULL;
+			return;
+		}
+	}
+}
+
+/* An idle pooled connection became readable (data or EOF) or errored: the
+ * server closed it or misbehaves; drop it. */
+static void idle_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *cn = arg;
+
+	pool_remove(cn);
+	conn_free(cn);
+}
+
+static void idle_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	idle_read_cb(bev, arg);
+}
+
+static void idle_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	idle_read_cb(NULL, arg);
+}
+
+static void pool_put(struct conn *cn)
+{
+	kube_http_client_t *c = cn->client;
+	struct pool *p = cn->pool;
+	struct timeval tv = { c->cfg.pool_idle_ms / 1000, (c->cfg.pool_idle_ms % 1000) * 1000 };
+
+	if (c->cfg.max_idle_per_host < 0 || p->n_idle >= (size_t)c->cfg.max_idle_per_host) {
+		conn_free(cn);
+		return;
+	}
+	bufferevent_setcb(cn->bev, idle_read_cb, NULL, idle_event_cb, cn);
+	bufferevent_set_timeouts(cn->bev, NULL, NULL);
+	bufferevent_enable(cn->bev, EV_READ);
+	if (!cn->idle_ev)
+		cn->idle_ev = evtimer_new(c->base, idle_timer_cb, cn);
+	evtimer_add(cn->idle_ev, &tv);
+	cn->next = p->idle;
+	p->idle = cn;
+	p->n_idle++;
+}
+
+static struct conn *pool_take(kube_http_client_t *c, const char *key)
+{
+	struct pool *p = pool_get(c, key);
+	struct conn *cn = p->idle;
+
+	if (!cn)
+		return NULL;
+	p->idle = cn->next;
+	p->n_idle--;
+	cn->next = NULL;
+	evtimer_del(cn->idle_ev);
+	cn->reused = true;
+	return cn;
+}
+
+size_t kube_http_client_idle_connections(const kube_http_client_t *c)
+{
+	size_t n = 0;
+
+	for (struct pool *p = c->pools; p; p = p->next)
+		n += p->n_idle;
+	return n;
+}
+
+/* ---- responses ---- */
+
+const char *kube_http_response_header(const kube_http_response_t *resp, const char *name)
+{
+	for (size_t i = 0; i < resp->header_count; i++)
+		if (strcasecmp(resp->headers[i].name, name) == 0)
+			return resp->headers[i].value;
+	return NULL;
+}
+
+void kube_http_response_move(kube_http_response_t *dst, kube_http_response_t *src)
+{
+	*dst = *src;
+	memset(src, 0, sizeof(*src));
+}
+
+void kube_http_response_clear(kube_http_response_t *resp)
+{
+	if (!resp)
+		return;
+	for (size_t i = 0; i < resp->header_count; i++) {
+		kube_free(resp->headers[i].name);
+		kube_free(resp->headers[i].value);
+	}
+	kube_free(resp->headers);
+	kube_buf_clear(&resp->body);
+	if (resp->upgraded)
+		bufferevent_free(resp->upgraded);
+	memset(resp, 0, sizeof(*resp));
+}
+
+static void resp_add_header(kube_http_response_t *r, const char *name, size_t nlen,
+			    const char *value)
+{
+	r->headers = kube_realloc(r->headers, (r->header_count + 1) * sizeof(*r->headers));
+	r->headers[r->header_count].name = kube_strndup(name, nlen);
+	r->headers[r->header_count].value = kube_strdup(value);
+	r->header_count++;
+}
+
+/* ---- calls ---- */
+
+static void call_free(kube_http_call_t *call)
+{
+	if (call->deadline_ev)
+		event_free(call->deadline_ev);
+	if (call->timer_ev)
+		event_free(call->timer_ev);
+	if (call->defer_ev)
+		event_free(call->defer_ev);
+	conn_free(call->conn);
+	kube_http_response_clear(&call->resp);
+	kube_buf_clear(&call->reqbuf);
+	kube_free(call->method);
+	kube_free(call->host);
+	kube_free(call->pool_key);
+	kube_free(call);
+}
+
+static void call_unlink(kube_http_call_t *call)
+{
+	kube_http_client_t *c = call->client;
+
+	if (call->prev)
+		call->prev->next = call->next;
+	else if (c->calls == call)
+		c->calls = call->next;
+	if (call->next)
+		call->next->prev = call->prev;
+	call->prev = call->next = NULL;
+}
+
+/* End the call: hand the connection back (or close it), run done, free. */
+static void call_finish(kube_http_call_t *call, int err)
+{
+	struct conn *cn = call->conn;
+
+	call->state = ST_DONE;
+	call->conn = NULL;
+	if (call->deadline_ev)
+		evtimer_del(call->deadline_ev);
+	if (call->timer_ev)
+		evtimer_del(call->timer_ev);
+	if (cn) {
+		if (err == 0 && call->resp.status == 101) {
+			bufferevent_setcb(cn->bev, NULL, NULL, NULL, NULL);
+			bufferevent_set_timeouts(cn->bev, NULL, NULL);
+			bufferevent_disable(cn->bev, EV_READ);
+			call->resp.upgraded = cn->bev;
+			cn->bev = NULL;
+			conn_free(cn);
+		} else if (err == 0 && call->keep_alive &&
+			   evbuffer_get_length(bufferevent_get_input(cn->bev)) == 0) {
+			pool_put(cn);
+		} else {
+			conn_free(cn);
+		}
+	}
+	call_unlink(call);
+	if (err)
+		klog_v(4, "http client: %s %s:%d: %s", call->method, call->host, call->port,
+		       strerror(-err));
+	call->done(call, err, err ? NULL : &call->resp, call->arg);
+	call_free(call);
+}
+
+static void defer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	kube_http_call_t *call = arg;
+
+	call_finish(call, call->pending_err);
+}
+
+static void finish_later(kube_http_call_t *call, int err)
+{
+	struct timeval tv = { 0, 0 };
+
+	call->pending_err = err;
+	if (!call->defer_ev)
+		call->defer_ev = evtimer_new(call->client->base, defer_cb, call);
+	evtimer_add(call->defer_ev, &tv);
+}
+
+static void arm_ms(struct event *ev, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	evtimer_add(ev, &tv);
+}
+
+static void deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	call_finish(arg, -ETIMEDOUT);
+}
+
+static void timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	call_finish(arg, -ETIMEDOUT);
+}
+
+static bool idempotent(const char *m)
+{
+	return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS") ||
+	       !strcmp(m, "TRACE") || !strcmp(m, "PUT") || !strcmp(m, "DELETE");
+}
+
+static void conn_read_cb(struct bufferevent *bev, void *arg);
+static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
+static int call_connect(kube_http_call_t *call);
+
+/* Attach a connection and send the request. */
+static void call_send(kube_http_call_t *call)
+{
+	struct conn *cn = call->conn;
+
+	bufferevent_setcb(cn->bev, conn_read_cb, NULL, conn_event_cb, call);
+	bufferevent_write(cn->bev, call->reqbuf.data, call->reqbuf.len);
+	bufferevent_enable(cn->bev, EV_READ | EV_WRITE);
+}
+
+static int call_connect(kube_http_call_t *call)
+{
+	kube_http_client_t *c = call->client;
+	struct conn *cn;
+	struct sockaddr_storage ss;
+	socklen_t slen = 0;
+
+	memset(&ss, 0, sizeof(ss));
+	if (c->cfg.unix_socket) {
+		struct sockaddr_un *un = (struct sockaddr_un *)&ss;
+
+		if (strlen(c->cfg.unix_socket) >= sizeof(un->sun_path))
+			return -ENAMETOOLONG;
+		un->sun_family = AF_UNIX;
+		kube_strlcpy(un->sun_path, c->cfg.unix_socket, sizeof(un->sun_path));
+		slen = sizeof(*un);
+	} else {
+		struct evutil_addrinfo hints = { 0 }, *ai = NULL;
+		char port[16];
+
+		hints.ai_family = AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_flags = EVUTIL_AI_ADDRCONFIG;
+		snprintf(port, sizeof(port), "%d", call->port);
+		if (evutil_getaddrinfo(call->host, port, &hints, &ai) != 0 || !ai)
+			return -EHOSTUNREACH;
+		if (ai->ai_addrlen > sizeof(ss)) {
+			evutil_freeaddrinfo(ai);
+			return -EINVAL;
+		}
+		memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
+		slen = (socklen_t)ai->ai_addrlen;
+		evutil_freeaddrinfo(ai);
+	}
+	if (call->tls)
+		return -EPROTONOSUPPORT; /* TLS arrives with net/kube_tls */
+
+	cn = kube_calloc(1, sizeof(*cn));
+	cn->client = c;
+	cn->pool = pool_get(c, call->pool_key);
+	cn->bev = bufferevent_socket_new(c->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (!cn->bev) {
+		kube_free(cn);
+		return -ENOMEM;
+	}
+	if (bufferevent_socket_connect(cn->bev, (struct sockaddr *)&ss, (int)slen) < 0) {
+		int e = errno ? errno : ECONNREFUSED;
+
+		conn_free(cn);
+		return -e;
+	}
+	call->conn = cn;
+	call->state = ST_CONNECTING;
+	arm_ms(call->timer_ev, c->cfg.connect_timeout_ms);
+	call_send(call); /* libevent holds the bytes until connected */
+	return 0;
+}
+
+/* Try again on a fresh connection when a reused one turned out dead before
+ * any response byte (the server closed it while idle). */
+static bool maybe_retry(kube_http_call_t *call)
+{
+	int r;
+
+	if (!call->conn || !call->conn->reused || call->got_bytes || call->retried ||
+	    !idempotent(call->method))
+		return false;
+	call->retried = true;
+	conn_free(call->conn);
+	call->conn = NULL;
+	r = call_connect(call);
+	if (r < 0)
+		call_finish(call, r);
+	return true;
+}
+
+static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	kube_http_call_t *call = arg;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		call->state = ST_HEAD;
+		evtimer_del(call->timer_ev);
+		if (call->client->cfg.idle_timeout_ms > 0)
+			arm_ms(call->timer_ev, call->client->cfg.idle_timeout_ms);
+		return;
+	}
+	if (what & BEV_EVENT_EOF) {
+		/* read what is left; a read-until-close body ends here */
+		conn_read_cb(bev, call);
+		if (call->state == ST_DONE)
+			return; /* freed */
+		if (call->state == ST_BODY && call->body_mode == BODY_CLOSE) {
+			call->keep_alive = false;
+			call_finish(call, 0);
+			return;
+		}
+		if (!maybe_retry(call))
+			call_finish(call, -ECONNRESET);
+		return;
+	}
+	if (what & BEV_EVENT_ERROR) {
+		int e = EVUTIL_SOCKET_ERROR();
+
+		if (call->state == ST_CONNECTING || !maybe_retry(call))
+			call_finish(call, e > 0 ? -e : -ECONNRESET);
+	}
+}
+
+static int parse_status_line(kube_http_call_t *call, const char *line)
+{
+	int major, minor, status;
+	char sp;
+
+	if (sscanf(line, "HTTP/%1d.%1d %3d%c", &major, &minor, &status, &sp) < 3 || major != 1 ||
+	    status < 100 || status > 999)
+		return -EPROTO;
+	if (strlen(line) > 12 && line[12] != ' ')
+		return -EPROTO;
+	call->resp.version = major * 10 + minor;
+	call->resp.status = status;
+	return 0;
+}
+
+static bool token_in_list(const char *list, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	for (const char *p = list; p && *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (strncasecmp(p, tok, n) == 0 &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '\t' || p[n] == ';'))
+			return true;
+		p = strchr(p, ',');
+	}
+	return false;
+}
+
+/* The head is complete: decide how the body is framed. */
+static int head_done(kube_http_call_t *call)
+{
+	kube_http_response_t *r = &call->resp;
+	const char *te = kube_http_response_header(r, "Transfer-Encoding");
+	const char *connh = kube_http_response_header(r, "Connection");
+	int n_cl = 0;
+	uint64_t cl = 0;
+
+	call->keep_alive = r->version >= 11 ? !token_in_list(connh, "close")
+					    : token_in_list(connh, "keep-alive");
+	for (size_t i = 0; i < r->header_count; i++) {
+		const char *v = r->headers[i].value;
+		uint64_t x = 0;
+
+		if (strcasecmp(r->headers[i].name, "Content-Length") != 0)
+			continue;
+		if (!*v)
+			return -EPROTO;
+		for (const char *p = v; *p; p++) {
+			if (*p < '0' || *p > '9' || x > (UINT64_MAX >> 4))
+				return -EPROTO;
+			x = x * 10 + (uint64_t)(*p - '0');
+		}
+		if (n_cl++ && x != cl)
+			return -EPROTO;
+		cl = x;
+	}
+	if (r->status == 101)
+		return 1; /* upgrade */
+	if (!strcmp(call->method, "HEAD") || r->status == 204 || r->status == 304) {
+		call->body_mode = BODY_NONE;
+	} else if (te) {
+		const char *last = strrchr(te, ',');
+
+		last = last ? last + 1 : te;
+		while (*last == ' ' || *last == '\t')
+			last++;
+		if (strncasecmp(last, "chunked", 7) != 0) {
+			call->body_mode = BODY_CLOSE;
+			call->keep_alive = false;
+		} else {
+			call->body_mode = BODY_CHUNKED;
+			call->chunk_state = CH_SIZE;
+		}
+	} else if (n_cl) {
+		call->body_mode = cl ? BODY_LENGTH : BODY_NONE;
+		call->remaining = cl;
+	} else {
+		call->body_mode = BODY_CLOSE;
+		call->keep_alive = false;
+	}
+	return 0;
+}
+
+/* Deliver body bytes: stream or buffer. Returns 0 or negative errno. */
+static int body_bytes(kube_http_call_t *call, const void *data, size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (call->on_data)
+		return call->on_data(&call->resp, data, len, call->data_arg);
+	if (call->resp.body.len + len > call->client->cfg.max_body_bytes)
+		return -EMSGSIZE;
+	kube_buf_append(&call->resp.body, data, len);
+	return 0;
+}
+
+/* Move up to max bytes from in to the body. */
+static int body_from(kube_http_call_t *call, struct evbuffer *in, size_t max, size_t *ret_n)
+{
+	size_t n = KUBE_MIN(evbuffer_get_length(in), max);
+	int r = 0;
+
+	if (n) {
+		const uint8_t *p = evbuffer_pullup(in, (ssize_t)n);
+
+		r = body_bytes(call, p, n);
+		evbuffer_drain(in, n);
+	}
+	*ret_n = n;
+	return r;
+}
+
+/* Read a line; returns it (free()) or NULL when incomplete. Counts toward
+ * the head limit; *ret_err is set past it. */
+static char *read_line(kube_http_call_t *call, struct evbuffer *in, int *ret_err)
+{
+	size_t n = 0;
+	char *line = evbuffer_readln(in, &n, EVBUFFER_EOL_CRLF);
+
+	if (!line) {
+		if (call->header_bytes + evbuffer_get_length(in) > call->client->cfg.max_header_bytes)
+			*ret_err = -EMSGSIZE;
+		return NULL;
+	}
+	call->header_bytes += n + 2;
+	if (call->header_bytes > call->client->cfg.max_header_bytes) {
+		free(line);
+		*ret_err = -EMSGSIZE;
+		return NULL;
+	}
+	return line;
+}
+
+/* Parse what the buffer holds. Returns 1 when the response is complete,
+ * 0 for more input, negative on error. */
+static int parse(kube_http_call_t *call, struct evbuffer *in)
+{
+	int err = 0, r;
+
+	while (call->state == ST_HEAD) {
+		char *line = read_line(call, in, &err);
+
+		if (!line)
+			return err;
+		if (call->resp.status == 0) {
+			r = parse_status_line(call, line);
+			free(line);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (*line == '\0') {
+			free(line);
+			if (call->resp.status >= 100 && call->resp.status < 200 &&
+			    call->resp.status != 101) {
+				/* interim response: skip it */
+				kube_http_response_clear(&call->resp);
+				continue;
+			}
+			r = head_done(call);
+			if (r < 0)
+				return r;
+			if (r == 1 || call->body_mode == BODY_NONE)
+				return 1;
+			call->state = ST_BODY;
+			break;
+		}
+		if (*line == ' ' || *line == '\t' || call->resp.header_count >= MAX_HEADERS) {
+			free(line); /* obsolete folding or too many headers */
+			return -EPROTO;
+		}
+		char *colon = strchr(line, ':');
+		if (!colon || colon == line) {
+			free(line);
+			return -EPROTO;
+		}
+		char *v = colon + 1, *e;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		e = v + strlen(v);
+		while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
+			*--e = '\0';
+		resp_add_header(&call->resp, line, (size_t)(colon - line), v);
+		free(line);
+	}
+
+	while (call->state == ST_BODY) {
+		size_t n;
+
+		switch (call->body_mode) {
+		case BODY_LENGTH:
+			r = body_from(call, in, call->remaining, &n);
+			if (r < 0)
+				return r;
+			call->remaining -= n;
+			if (call->remaining == 0)
+				return 1;
+			return 0;
+		case BODY_CLOSE:
+			r = body_from(call, in, SIZE_MAX, &n);
+			return r < 0 ? r : 0;
+		case BODY_CHUNKED:
+			if (call->chunk_state == CH_DATA) {
+				r = body_from(call, in, call->remaining, &n);
+				if (r < 0)
+					return r;
+				call->remaining -= n;
+				if (call->remaining)
+					return 0;
+				call->chunk_state = CH_DATA_CRLF;
+				continue;
+			}
+			char *line = read_line(call, in, &err);
+			if (!line)
+				return err;
+			call->header_bytes = 0; /* chunk lines: limit per line */
+			if (call->chunk_state == CH_DATA_CRLF) {
+				bool ok = *line == '\0';
+
+				free(line);
+				if (!ok)
+					return -EPROTO;
+				call->chunk_state = CH_SIZE;
+			} else if (call->chunk_state == CH_SIZE) {
+				uint64_t sz = 0;
+				const char *p = line;
+				int digits = 0;
+
+				for (; *p; p++, digits++) {
+					int d;
+
+					if (*p >= '0' && *p <= '9')
+						d = *p - '0';
+					else if (*p >= 'a' && *p <= 'f')
+						d = *p - 'a' + 10;
+					else if (*p >= 'A' && *p <= 'F')
+						d = *p - 'A' + 10;
+					else
+						break;
+					if (digits >= 15) {
+						free(line);
+						return -EPROTO;
+					}
+					sz = sz << 4 | (uint64_t)d;
+				}
+				bool ok = digits > 0 && (*p == '\0' || *p == ';' || *p == ' ' || *p == '\t');
+				free(line);
+				if (!ok)
+					return -EPROTO;
+				if (sz == 0) {
+					call->chunk_state = CH_TRAILER;
+				} else {
+					call->remaining = sz;
+					call->chunk_state = CH_DATA;
+				}
+			} else { /* trailer lines until the empty one */
+				bool end = *line == '\0';
+
+				free(line);
+				if (end)
+					return 1;
+			}
+			break;
+		default:
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	kube_http_call_t *call = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	int r;
+
+	if (call->state == ST_DONE)
+		return;
+	if (evbuffer_get_length(in) > 0)
+		call->got_bytes = true;
+	if (call->state == ST_CONNECTING)
+		call->state = ST_HEAD;
+	if (call->client->cfg.idle_timeout_ms > 0)
+		arm_ms(call->timer_ev, call->client->cfg.idle_timeout_ms);
+	r = parse(call, in);
+	if (r < 0)
+		call_finish(call, r);
+	else if (r == 1)
+		call_finish(call, 0);
+}
+
+/* ---- starting calls ---- */
+
+static bool has_ctl(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+static bool is_token(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!(strchr("!#$%&'*+-.^_`|~", *s) || (*s >= '0' && *s <= '9') ||
+		      (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+			return false;
+	return true;
+}
+
+/* Split url into scheme, host, port, path. hostport is what goes in Host. */
+static int parse_url(const char *url, bool *ret_tls, char **ret_host, char **ret_hostport,
+		     int *ret_port, const char **ret_path)
+{
+	const char *p, *hs, *he, *slash;
+	bool tls;
+	long port;
+
+	if (kube_startswith(url, "http://")) {
+		tls = false;
+		p = url + 7;
+	} else if (kube_startswith(url, "https://")) {
+		tls = true;
+		p = url + 8;
+	} else {
+		return -EINVAL;
+	}
+	slash = p + strcspn(p, "/?#");
+	if (slash == p || has_ctl(url) || strchr(url, ' '))
+		return -EINVAL;
+	if (memchr(p, '@', (size_t)(slash - p)))
+		return -EINVAL; /* userinfo is not supported */
+	hs = p;
+	if (*p == '[') {
+		he = memchr(p, ']', (size_t)(slash - p));
+		if (!he)
+			return -EINVAL;
+		hs = p + 1;
+		p = he + 1;
+	} else {
+		he = memchr(p, ':', (size_t)(slash - p));
+		if (!he)
+			he = slash;
+		p = he;
+	}
+	port = tls ? 443 : 80;
+	if (p < slash) {
+		char *end;
+
+		if (*p != ':' || p + 1 == slash)
+			return -EINVAL;
+		port = strtol(p + 1, &end, 10);
+		if (end != slash || port <= 0 || port > 65535)
+			return -EINVAL;
+	}
+	if (he == hs)
+		return -EINVAL;
+	*ret_tls = tls;
+	*ret_host = kube_strndup(hs, (size_t)(he - hs));
+	*ret_hostport = kube_strndup(url + (tls ? 8 : 7), (size_t)(slash - (url + (tls ? 8 : 7))));
+	*ret_port = (int)port;
+	*ret_path = slash;
+	return 0;
+}
+
+kube_http_call_t *kube_http_client_start(kube_http_client_t *c, const kube_http_request_t *req,
+					 kube_http_done_fn done, void *arg, int *ret_err)
+{
+	kube_http_call_t *call;
+	const char *method = req->method ? req->method : "GET";
+	_cleanup_free_ char *host = NULL, *hostport = NULL;
+	const char *path;
+	bool tls, have_host = false, have_cl = false;
+	int port, r;
+
+	r = parse_url(req->url ? req->url : "", &tls, &host, &hostport, &port, &path);
+	if (r < 0 || !is_token(method)) {
+		*ret_err = -EINVAL;
+		return NULL;
+	}
+	for (size_t i = 0; req->headers && req->headers[i]; i += 2) {
+		if (!req->headers[i + 1] || !is_token(req->headers[i]) || has_ctl(req->headers[i + 1])) {
+			*ret_err = -EINVAL;
+			return NULL;
+		}
+		if (!strcasecmp(req->headers[i], "Host"))
+			have_host = true;
+		if (!strcasecmp(req->headers[i], "Content-Length"))
+			have_cl = true;
+	}
+
+	call = kube_calloc(1, sizeof(*call));
+	call->client = c;
+	call->method = kube_strdup(method);
+	call->host = TAKE_PTR(host);
+	call->port = port;
+	call->tls = tls;
+	call->pool_key = kube_asprintf("%s://%s:%d", tls ? "https" : "http", call->host, port);
+	call->on_data = req->on_data;
+	call->data_arg = req->data_arg;
+	call->done = done;
+	call->arg = arg;
+	call->timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : c->cfg.timeout_ms;
+	call->timer_ev = evtimer_new(c->base, timer_cb, call);
+	call->deadline_ev = evtimer_new(c->base, deadline_cb, call);
+
+	kube_buf_printf(&call->reqbuf, "%s %s%.*s HTTP/1.1\r\n", method, *path == '/' ? "" : "/",
+			(int)strcspn(path, "#"), path);
+	if (!have_host)
+		kube_buf_printf(&call->reqbuf, "Host: %s\r\n", hostport);
+	for (size_t i = 0; req->headers && req->headers[i]; i += 2)
+		kube_buf_printf(&call->reqbuf, "%s: %s\r\n", req->headers[i], req->headers[i + 1]);
+	if (!have_cl && (req->body_len || !strcmp(method, "POST") || !strcmp(method, "PUT") ||
+			 !strcmp(method, "PATCH")))
+		kube_buf_printf(&call->reqbuf, "Content-Length: %zu\r\n", req->body_len);
+	kube_buf_puts(&call->reqbuf, "\r\n");
+	if (req->body_len)
+		kube_buf_append(&call->reqbuf, req->body, req->body_len);
+
+	call->next = c->calls;
+	if (c->calls)
+		c->calls->prev = call;
+	c->calls = call;
+
+	if (call->timeout_ms > 0)
+		arm_ms(call->deadline_ev, call->timeout_ms);
+	call->conn = pool_take(c, call->pool_key);
+	if (call->conn) {
+		call->state = ST_HEAD;
+		if (c->cfg.idle_timeout_ms > 0)
+			arm_ms(call->timer_ev, c->cfg.idle_timeout_ms);
+		call_send(call);
+	} else {
+		r = call_connect(call);
+		if (r < 0)
+			finish_later(call, r);
+	}
+	return call;
+}
+
+void kube_http_call_cancel(kube_http_call_t *call)
+{
+	if (!call)
+		return;
+	call_unlink(call);
+	call_free(call);
+}
+
+void kube_http_client_free(kube_http_client_t *c)
+{
+	if (!c)
+		return;
+	while (c->calls)
+		kube_http_call_cancel(c->calls);
+	while (c->pools) {
+		struct pool *p = c->pools;
+
+		c->pools = p->next;
+		while (p->idle) {
+			struct conn *cn = p->idle;
+
+			p->idle = cn->next;
+			conn_free(cn);
+		}
+		kube_free(p->key);
+		kube_free(p);
+	}
+	kube_free((char *)c->cfg.unix_socket);
+	kube_free((char *)c->cfg.ca_file);
+	kube_free((char *)c->cfg.ca_pem);
+	kube_free((char *)c->cfg.cert_file);
+	kube_free((char *)c->cfg.cert_pem);
+	kube_free((char *)c->cfg.key_file);
+	kube_free((char *)c->cfg.key_pem);
+	kube_free((char *)c->cfg.server_name);
+	if (c->own_base)
+		event_base_free(c->base);
+	kube_free(c);
+}
+
+/* ---- blocking ---- */
+
+struct sync_state {
+	bool done;
+	int err;
+	kube_http_response_t resp;
+};
+
+static void sync_done(kube_http_call_t *call, int err, kube_http_response_t *resp, void *arg)
+{
+	struct sync_state *s = arg;
+
+	s->done = true;
+	s->err = err;
+	if (!err)
+		kube_http_response_move(&s->resp, resp);
+}
+
+int kube_http_client_do(kube_http_client_t *c, const kube_http_request_t *req,
+			kube_http_response_t *ret_resp)
+{
+	struct sync_state s = { 0 };
+	int err = 0;
+
+	if (!kube_http_client_start(c, req, sync_done, &s, &err))
+		return err;
+	while (!s.done)
+		event_base_loop(c->base, EVLOOP_ONCE);
+	if (s.err)
+		return s.err;
+	*ret_resp = s.resp;
+	return 0;
+}
