@@ -17,6 +17,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/util.h>
+#include <nghttp2/nghttp2.h>
 
 #include "core/kube_log.h"
 
@@ -36,12 +37,19 @@ struct conn {
 	struct conn *next; /* in pool->idle */
 	struct event *idle_ev;
 	bool reused;
+	/* HTTP/2: one connection shared by many calls (streams) */
+	nghttp2_session *h2;
+	size_t nstreams;
+	bool connected;
+	bool dead;   /* failed or GOAWAY: no new streams */
+	int in_recv; /* inside nghttp2_session_mem_recv */
 };
 
 struct pool {
 	char *key;
 	struct conn *idle;
 	size_t n_idle;
+	struct conn *h2; /* the shared HTTP/2 connection, if any */
 	struct pool *next;
 };
 
@@ -66,6 +74,11 @@ struct kube_http_call {
 	bool tls;
 	char *pool_key;
 	kube_buf_t reqbuf; /* serialized head + body */
+	size_t body_off;   /* where the body starts in reqbuf */
+	size_t body_pos;   /* HTTP/2: body bytes already sent */
+	kube_http_header_t *h2hdrs; /* HTTP/2 request header list */
+	size_t n_h2hdrs;
+	int32_t stream_id; /* HTTP/2 stream, -1 when none or closed */
 	kube_http_data_fn on_data;
 	void *data_arg;
 	kube_http_done_fn done;
@@ -145,6 +158,8 @@ static void conn_free(struct conn *cn)
 		event_free(cn->idle_ev);
 	if (cn->bev)
 		bufferevent_free(cn->bev);
+	if (cn->h2)
+		nghttp2_session_del(cn->h2);
 	kube_free(cn);
 }
 
@@ -283,6 +298,8 @@ static void resp_add_header(kube_http_response_t *r, const char *name, size_t nl
 
 /* ---- calls ---- */
 
+static void h2_detach(kube_http_call_t *call);
+
 static void call_free(kube_http_call_t *call)
 {
 	if (call->deadline_ev)
@@ -291,9 +308,17 @@ static void call_free(kube_http_call_t *call)
 		event_free(call->timer_ev);
 	if (call->defer_ev)
 		event_free(call->defer_ev);
-	conn_free(call->conn);
+	if (call->conn && call->conn->h2)
+		h2_detach(call);
+	else
+		conn_free(call->conn);
 	kube_http_response_clear(&call->resp);
 	kube_buf_clear(&call->reqbuf);
+	for (size_t i = 0; i < call->n_h2hdrs; i++) {
+		kube_free(call->h2hdrs[i].name);
+		kube_free(call->h2hdrs[i].value);
+	}
+	kube_free(call->h2hdrs);
 	kube_free(call->method);
 	kube_free(call->host);
 	kube_free(call->pool_key);
@@ -319,11 +344,15 @@ static void call_finish(kube_http_call_t *call, int err)
 	struct conn *cn = call->conn;
 
 	call->state = ST_DONE;
-	call->conn = NULL;
 	if (call->deadline_ev)
 		evtimer_del(call->deadline_ev);
 	if (call->timer_ev)
 		evtimer_del(call->timer_ev);
+	if (cn && cn->h2) {
+		h2_detach(call);
+		cn = NULL;
+	}
+	call->conn = NULL;
 	if (cn) {
 		if (err == 0 && call->resp.status == 101) {
 			bufferevent_setcb(cn->bev, NULL, NULL, NULL, NULL);
@@ -390,6 +419,8 @@ static bool idempotent(const char *m)
 static void conn_read_cb(struct bufferevent *bev, void *arg);
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
 static int call_connect(kube_http_call_t *call);
+static void h2_start(struct conn *cn);
+static int h2_submit(kube_http_call_t *call);
 
 /* Attach a connection and send the request. */
 static void call_send(kube_http_call_t *call)
@@ -455,6 +486,10 @@ static int call_connect(kube_http_call_t *call)
 	call->conn = cn;
 	call->state = ST_CONNECTING;
 	arm_ms(call->timer_ev, c->cfg.connect_timeout_ms);
+	if (c->cfg.http2_prior_knowledge) {
+		h2_start(cn);
+		return h2_submit(call);
+	}
 	call_send(call); /* libevent holds the bytes until connected */
 	return 0;
 }
@@ -803,6 +838,319 @@ static void conn_read_cb(struct bufferevent *bev, void *arg)
 		call_finish(call, 0);
 }
 
+/* ---- HTTP/2 ---- */
+
+static void h2_flush(struct conn *cn);
+
+/* Free a dead HTTP/2 connection once no stream uses it. */
+static void h2_release(struct conn *cn)
+{
+	if (cn->dead && cn->nstreams == 0 && cn->in_recv == 0) {
+		if (cn->pool->h2 == cn)
+			cn->pool->h2 = NULL;
+		conn_free(cn);
+	}
+}
+
+/* Take the call off its stream (reset it if still open) and connection. */
+static void h2_detach(kube_http_call_t *call)
+{
+	struct conn *cn = call->conn;
+
+	if (!cn)
+		return;
+	call->conn = NULL;
+	if (call->stream_id > 0) {
+		nghttp2_session_set_stream_user_data(cn->h2, call->stream_id, NULL);
+		if (cn->bev)
+			nghttp2_submit_rst_stream(cn->h2, NGHTTP2_FLAG_NONE, call->stream_id,
+						  NGHTTP2_CANCEL);
+		call->stream_id = -1;
+		h2_flush(cn); /* still counted in nstreams: cn stays allocated */
+	}
+	cn->nstreams--;
+	h2_release(cn);
+}
+
+/* The connection failed: every stream on it ends with err. */
+static void h2_fail(struct conn *cn, int err)
+{
+	kube_http_client_t *c = cn->client;
+	kube_http_call_t *call, *next;
+
+	cn->dead = true;
+	if (cn->pool->h2 == cn)
+		cn->pool->h2 = NULL;
+	if (cn->bev) {
+		bufferevent_free(cn->bev);
+		cn->bev = NULL;
+	}
+	cn->nstreams++; /* hold cn while calls end */
+	for (call = c->calls; call; call = next) {
+		next = call->next;
+		if (call->conn == cn)
+			call_finish(call, err);
+	}
+	cn->nstreams--;
+	h2_release(cn);
+}
+
+static void h2_flush(struct conn *cn)
+{
+	if (!cn->bev || cn->in_recv)
+		return;
+	for (;;) {
+		const uint8_t *data;
+		ssize_t n = nghttp2_session_mem_send(cn->h2, &data);
+
+		if (n < 0) {
+			h2_fail(cn, -EPROTO);
+			return;
+		}
+		if (n == 0)
+			break;
+		bufferevent_write(cn->bev, data, (size_t)n);
+	}
+	if (!nghttp2_session_want_read(cn->h2) && !nghttp2_session_want_write(cn->h2) &&
+	    evbuffer_get_length(bufferevent_get_output(cn->bev)) == 0)
+		h2_fail(cn, -ECONNRESET);
+}
+
+static kube_http_call_t *h2_call(nghttp2_session *s, int32_t id)
+{
+	kube_http_call_t *call = nghttp2_session_get_stream_user_data(s, id);
+
+	return call && call->state != ST_DONE ? call : NULL;
+}
+
+static int h2_on_header(nghttp2_session *s, const nghttp2_frame *frame, const uint8_t *name,
+			size_t namelen, const uint8_t *value, size_t valuelen, uint8_t flags,
+			void *user)
+{
+	kube_http_call_t *call;
+	kube_http_response_t *r;
+
+	if (frame->hd.type != NGHTTP2_HEADERS || !(call = h2_call(s, frame->hd.stream_id)))
+		return 0;
+	r = &call->resp;
+	call->got_bytes = true;
+	call->header_bytes += namelen + valuelen + 32;
+	if (call->header_bytes > call->client->cfg.max_header_bytes || r->header_count >= MAX_HEADERS) {
+		call->pending_err = -EMSGSIZE;
+		return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; /* resets the stream */
+	}
+	if (namelen == 7 && !memcmp(name, ":status", 7)) {
+		/* a final status after an interim 1xx replaces what came before */
+		kube_http_response_clear(r);
+		r->status = atoi((const char *)value);
+		r->version = 20;
+		call->state = ST_HEAD;
+	} else if (name[0] != ':' && call->state == ST_HEAD) {
+		resp_add_header(r, (const char *)name, namelen, (const char *)value);
+	}
+	return 0;
+}
+
+static int h2_on_frame_recv(nghttp2_session *s, const nghttp2_frame *frame, void *user)
+{
+	struct conn *cn = user;
+	kube_http_call_t *call;
+
+	if (frame->hd.type == NGHTTP2_GOAWAY) {
+		cn->dead = true; /* running streams finish; new calls connect anew */
+		if (cn->pool->h2 == cn)
+			cn->pool->h2 = NULL;
+	} else if (frame->hd.type == NGHTTP2_HEADERS && (call = h2_call(s, frame->hd.stream_id)) &&
+		   call->state == ST_HEAD && call->resp.status >= 200) {
+		call->state = ST_BODY; /* the rest are trailers */
+	}
+	return 0;
+}
+
+static int h2_on_data_chunk(nghttp2_session *s, uint8_t flags, int32_t id, const uint8_t *data,
+			    size_t len, void *user)
+{
+	kube_http_call_t *call = h2_call(s, id);
+	int r;
+
+	if (!call)
+		return 0;
+	if (call->client->cfg.idle_timeout_ms > 0)
+		arm_ms(call->timer_ev, call->client->cfg.idle_timeout_ms);
+	r = body_bytes(call, data, len);
+	if (r < 0)
+		call_finish(call, r); /* resets the stream */
+	return 0;
+}
+
+static int h2_on_stream_close(nghttp2_session *s, int32_t id, uint32_t error_code, void *user)
+{
+	kube_http_call_t *call = h2_call(s, id);
+
+	if (!call)
+		return 0;
+	nghttp2_session_set_stream_user_data(s, id, NULL);
+	call->stream_id = -1;
+	if (call->pending_err)
+		call_finish(call, call->pending_err);
+	else if (error_code == NGHTTP2_NO_ERROR && call->resp.status >= 200)
+		call_finish(call, 0);
+	else if (error_code == NGHTTP2_REFUSED_STREAM)
+		call_finish(call, -ECONNREFUSED);
+	else
+		call_finish(call, error_code == NGHTTP2_NO_ERROR ? -EPROTO : -ECONNRESET);
+	return 0;
+}
+
+static ssize_t h2_body_read(nghttp2_session *s, int32_t id, uint8_t *buf, size_t length,
+			    uint32_t *data_flags, nghttp2_data_source *source, void *user)
+{
+	kube_http_call_t *call = source->ptr;
+	size_t avail, n;
+
+	if (!call || call->state == ST_DONE) {
+		*data_flags |= NGHTTP2_DATA_FLAG_EOF;
+		return 0;
+	}
+	avail = call->reqbuf.len - call->body_off - call->body_pos;
+	n = KUBE_MIN(avail, length);
+	memcpy(buf, call->reqbuf.data + call->body_off + call->body_pos, n);
+	call->body_pos += n;
+	if (call->body_pos == call->reqbuf.len - call->body_off)
+		*data_flags |= NGHTTP2_DATA_FLAG_EOF;
+	return (ssize_t)n;
+}
+
+static void h2_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *cn = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	ssize_t r = 0;
+
+	cn->in_recv++;
+	while (evbuffer_get_length(in) > 0) {
+		size_t n = evbuffer_get_contiguous_space(in);
+
+		r = nghttp2_session_mem_recv(cn->h2, evbuffer_pullup(in, (ssize_t)n), n);
+		if (r < 0)
+			break;
+		evbuffer_drain(in, n);
+	}
+	cn->in_recv--;
+	if (r < 0) {
+		h2_fail(cn, -EPROTO);
+		return;
+	}
+	if (cn->dead && cn->nstreams == 0) {
+		h2_release(cn);
+		return;
+	}
+	h2_flush(cn);
+}
+
+static void h2_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *cn = arg;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		kube_http_client_t *c = cn->client;
+
+		cn->connected = true;
+		for (kube_http_call_t *call = c->calls; call; call = call->next) {
+			if (call->conn != cn || call->state != ST_CONNECTING)
+				continue;
+			call->state = ST_HEAD;
+			evtimer_del(call->timer_ev);
+			if (c->cfg.idle_timeout_ms > 0)
+				arm_ms(call->timer_ev, c->cfg.idle_timeout_ms);
+		}
+		h2_flush(cn);
+		return;
+	}
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+		int e = EVUTIL_SOCKET_ERROR();
+
+		if (what & BEV_EVENT_EOF)
+			h2_fail(cn, -ECONNRESET);
+		else
+			h2_fail(cn, e > 0 ? -e : (cn->connected ? -ECONNRESET : -ECONNREFUSED));
+	}
+}
+
+/* Make cn an HTTP/2 connection (prior knowledge or ALPN "h2") shared by
+ * its pool. */
+static void h2_start(struct conn *cn)
+{
+	nghttp2_session_callbacks *cbs;
+	nghttp2_settings_entry settings[] = {
+		{ NGHTTP2_SETTINGS_ENABLE_PUSH, 0 },
+		{ NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, 4 << 20 },
+	};
+
+	nghttp2_session_callbacks_new(&cbs);
+	nghttp2_session_callbacks_set_on_header_callback(cbs, h2_on_header);
+	nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, h2_on_frame_recv);
+	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, h2_on_data_chunk);
+	nghttp2_session_callbacks_set_on_stream_close_callback(cbs, h2_on_stream_close);
+	nghttp2_session_client_new(&cn->h2, cbs, cn);
+	nghttp2_session_callbacks_del(cbs);
+	nghttp2_submit_settings(cn->h2, NGHTTP2_FLAG_NONE, settings, ARRAY_SIZE(settings));
+	nghttp2_session_set_local_window_size(cn->h2, NGHTTP2_FLAG_NONE, 0, 16 << 20);
+	if (!cn->pool->h2)
+		cn->pool->h2 = cn;
+	bufferevent_setcb(cn->bev, h2_read_cb, NULL, h2_event_cb, cn);
+	bufferevent_enable(cn->bev, EV_READ | EV_WRITE);
+}
+
+/* Open the call's stream on its (HTTP/2) connection. */
+static int h2_submit(kube_http_call_t *call)
+{
+	struct conn *cn = call->conn;
+	nghttp2_nv *nva = kube_calloc(call->n_h2hdrs, sizeof(*nva));
+	nghttp2_data_provider prd = { .source.ptr = call, .read_callback = h2_body_read };
+	bool has_body = call->reqbuf.len > call->body_off;
+
+	for (size_t i = 0; i < call->n_h2hdrs; i++) {
+		nva[i].name = (uint8_t *)call->h2hdrs[i].name;
+		nva[i].value = (uint8_t *)call->h2hdrs[i].value;
+		nva[i].namelen = strlen(call->h2hdrs[i].name);
+		nva[i].valuelen = strlen(call->h2hdrs[i].value);
+		nva[i].flags = NGHTTP2_NV_FLAG_NONE;
+	}
+	cn->nstreams++;
+	call->stream_id = nghttp2_submit_request(cn->h2, NULL, nva, call->n_h2hdrs,
+						 has_body ? &prd : NULL, call);
+	kube_free(nva);
+	if (call->stream_id < 0) {
+		call->stream_id = -1;
+		return -EPROTO;
+	}
+	h2_flush(cn);
+	return 0;
+}
+
+static bool h2_forbidden(const char *name)
+{
+	static const char *const names[] = { "connection", "keep-alive", "proxy-connection",
+					     "transfer-encoding", "upgrade", "host", "te" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcasecmp(name, names[i]))
+			return true;
+	return false;
+}
+
+static void h2_add(kube_http_call_t *call, const char *name, const char *value)
+{
+	call->h2hdrs = kube_realloc(call->h2hdrs, (call->n_h2hdrs + 1) * sizeof(*call->h2hdrs));
+	call->h2hdrs[call->n_h2hdrs].name = kube_strdup(name);
+	for (char *p = call->h2hdrs[call->n_h2hdrs].name; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	call->h2hdrs[call->n_h2hdrs].value = kube_strdup(value);
+	call->n_h2hdrs++;
+}
+
 /* ---- starting calls ---- */
 
 static bool has_ctl(const char *s)
@@ -930,8 +1278,25 @@ kube_http_call_t *kube_http_client_start(kube_http_client_t *c, const kube_http_
 			 !strcmp(method, "PATCH")))
 		kube_buf_printf(&call->reqbuf, "Content-Length: %zu\r\n", req->body_len);
 	kube_buf_puts(&call->reqbuf, "\r\n");
+	call->body_off = call->reqbuf.len;
 	if (req->body_len)
 		kube_buf_append(&call->reqbuf, req->body, req->body_len);
+
+	/* the same request as an HTTP/2 header list */
+	_cleanup_free_ char *h2path = kube_asprintf("%s%.*s", *path == '/' ? "" : "/",
+						    (int)strcspn(path, "#"), path);
+	h2_add(call, ":method", method);
+	h2_add(call, ":scheme", tls ? "https" : "http");
+	h2_add(call, ":path", h2path);
+	h2_add(call, ":authority", hostport);
+	for (size_t i = 0; req->headers && req->headers[i]; i += 2) {
+		if (!strcasecmp(req->headers[i], "Host"))
+			kube_free(call->h2hdrs[3].value),
+				call->h2hdrs[3].value = kube_strdup(req->headers[i + 1]);
+		else if (!h2_forbidden(req->headers[i]))
+			h2_add(call, req->headers[i], req->headers[i + 1]);
+	}
+	call->stream_id = -1;
 
 	call->next = c->calls;
 	if (c->calls)
@@ -940,6 +1305,19 @@ kube_http_call_t *kube_http_client_start(kube_http_client_t *c, const kube_http_
 
 	if (call->timeout_ms > 0)
 		arm_ms(call->deadline_ev, call->timeout_ms);
+	struct pool *pl = pool_get(c, call->pool_key);
+	if (pl->h2 && !pl->h2->dead) {
+		call->conn = pl->h2;
+		call->state = pl->h2->connected ? ST_HEAD : ST_CONNECTING;
+		arm_ms(call->timer_ev, call->state == ST_CONNECTING ? c->cfg.connect_timeout_ms
+								 : c->cfg.idle_timeout_ms);
+		if (call->state == ST_HEAD && c->cfg.idle_timeout_ms <= 0)
+			evtimer_del(call->timer_ev);
+		r = h2_submit(call);
+		if (r < 0)
+			finish_later(call, r);
+		return call;
+	}
 	call->conn = pool_take(c, call->pool_key);
 	if (call->conn) {
 		call->state = ST_HEAD;
@@ -978,6 +1356,7 @@ void kube_http_client_free(kube_http_client_t *c)
 			p->idle = cn->next;
 			conn_free(cn);
 		}
+		conn_free(p->h2);
 		kube_free(p->key);
 		kube_free(p);
 	}

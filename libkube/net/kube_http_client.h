@@ -6,7 +6,9 @@
  * bodies, Content-Length, chunked and read-until-close responses, bodies
  * either buffered or streamed to a callback as they arrive (watch, logs),
  * connect / whole-request / idle timeouts, and 101 Switching Protocols
- * handing the connection over (WebSocket, SPDY). On top of it, a blocking
+ * handing the connection over (WebSocket, SPDY). HTTP/2 (nghttp2) when TLS
+ * ALPN picks "h2" or with http2_prior_knowledge: one connection per host
+ * then carries every call as a stream. On top of it, a blocking
  * call, kube_http_client_do(), that runs the client's private loop.
  *
  * URLs: "http://host[:port]/path?query" and "https://..." (host may be
@@ -51,6 +53,7 @@ typedef struct kube_http_client_config {
 	const char *server_name;     /* SNI and verification name; default host */
 	bool insecure_skip_verify;
 	bool disable_http2;	     /* do not offer "h2" in ALPN */
+	bool http2_prior_knowledge;  /* speak HTTP/2 at once on plain http:// (h2c) */
 } kube_http_client_config_t;
 
 typedef struct kube_http_header {

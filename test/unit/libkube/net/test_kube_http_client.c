@@ -614,3 +614,222 @@ TEST(http_client_async_parallel)
 	event_base_free(base);
 	server_stop(&s);
 }
+
+/* ---- HTTP/2 against nginx (nginx-light has http_v2 and ssl) ---- */
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+struct nginx {
+	pid_t pid;
+	int port;
+	char dir[64];
+};
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len)
+		abort();
+	close(fd);
+}
+
+static void run_argv(char *const argv[])
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	waitpid(p, NULL, 0);
+}
+
+/* Start nginx on a free port. listen_opts: "http2" (h2c prior knowledge)
+ * or "ssl http2" (then DIR/server.crt and DIR/server.key must exist). */
+static void nginx_start(struct nginx *n, const char *listen_opts, bool make_dir)
+{
+	char path[128], conf[2048];
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+	int fd;
+
+	if (make_dir) {
+		snprintf(n->dir, sizeof(n->dir), "/tmp/kube-http-nginx-XXXXXX");
+		if (!mkdtemp(n->dir))
+			abort();
+	}
+	snprintf(path, sizeof(path), "%s/www", n->dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/www/big", n->dir);
+	{
+		char *big = malloc(300000);
+
+		for (int i = 0; i < 300000; i++)
+			big[i] = (char)('a' + i % 26);
+		write_file(path, big, 300000);
+		free(big);
+	}
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	getsockname(fd, (struct sockaddr *)&sin, &sl);
+	n->port = ntohs(sin.sin_port);
+	close(fd);
+	snprintf(conf, sizeof(conf),
+		 "master_process off; daemon off; error_log %1$s/error.log; pid %1$s/nginx.pid;\n"
+		 "events { worker_connections 64; }\n"
+		 "http {\n"
+		 " log_format c '$connection $server_protocol $request';\n"
+		 " access_log %1$s/access.log c;\n"
+		 " client_body_temp_path %1$s; proxy_temp_path %1$s; fastcgi_temp_path %1$s;\n"
+		 " uwsgi_temp_path %1$s; scgi_temp_path %1$s;\n"
+		 " server {\n"
+		 "  listen 127.0.0.1:%2$d %3$s;\n"
+		 "  ssl_certificate %1$s/server.crt; ssl_certificate_key %1$s/server.key;\n"
+		 "  root %1$s/www;\n"
+		 "  location = /hello { add_header X-Proto $server_protocol; return 200 \"hello\"; }\n"
+		 "  location = /post { return 201 \"created\"; }\n"
+		 " }\n"
+		 "}\n",
+		 n->dir, n->port, listen_opts);
+	if (!strstr(listen_opts, "ssl")) {
+		/* drop the ssl lines when not needed: no cert files then */
+		char *p = strstr(conf, "  ssl_certificate");
+		char *e = strchr(p, '\n');
+		memmove(p, e + 1, strlen(e + 1) + 1);
+	}
+	snprintf(path, sizeof(path), "%s/nginx.conf", n->dir);
+	write_file(path, conf, strlen(conf));
+	n->pid = fork();
+	if (n->pid == 0) {
+		int nul = open("/dev/null", O_WRONLY);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(nul, 1);
+		dup2(nul, 2);
+		execl("/usr/sbin/nginx", "nginx", "-p", n->dir, "-c", path, (char *)NULL);
+		_exit(127);
+	}
+	/* wait until it accepts */
+	for (int i = 0; i < 200; i++) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)n->port) };
+		int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int ok;
+
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		ok = connect(s, (struct sockaddr *)&a, sizeof(a)) == 0;
+		close(s);
+		if (ok)
+			return;
+		usleep(20 * 1000);
+	}
+	abort();
+}
+
+static void nginx_stop(struct nginx *n)
+{
+	char *argv[] = { "/bin/rm", "-rf", n->dir, NULL };
+
+	if (n->pid > 0) {
+		kill(n->pid, SIGTERM);
+		waitpid(n->pid, NULL, 0);
+		n->pid = 0;
+	}
+	run_argv(argv);
+}
+
+/* Distinct connections nginx logged (first field of each access-log line). */
+static int nginx_connections(struct nginx *n, const char *proto)
+{
+	char path[128], line[512];
+	long seen[256];
+	int nseen = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/access.log", n->dir);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		long id = strtol(line, NULL, 10);
+		bool dup = false;
+
+		if (proto && !strstr(line, proto))
+			return fclose(f), -2;
+		for (int i = 0; i < nseen; i++)
+			dup |= seen[i] == id;
+		if (!dup && nseen < 256)
+			seen[nseen++] = id;
+	}
+	fclose(f);
+	return nseen;
+}
+
+TEST(http_client_h2c_prior_knowledge)
+{
+	struct nginx n = { 0 };
+	kube_http_client_config_t cfg = { .http2_prior_knowledge = true };
+	kube_http_client_t *c;
+	kube_http_response_t r = { 0 };
+	struct event_base *base;
+	struct async_state st;
+	int err;
+
+	nginx_start(&n, "http2", true);
+	c = kube_http_client_new(NULL, &cfg);
+	_cleanup_free_ char *u = kube_asprintf("http://127.0.0.1:%d/hello", n.port);
+	kube_http_request_t req = { .url = u };
+	ASSERT_OK(kube_http_client_do(c, &req, &r));
+	ASSERT_EQ(r.version, 20);
+	ASSERT_EQ(r.status, 200);
+	ASSERT_STREQ(kube_buf_str(&r.body), "hello");
+	ASSERT_STREQ(kube_http_response_header(&r, "x-proto"), "HTTP/2.0");
+	kube_http_response_clear(&r);
+
+	/* a request body (nginx discards it but must read it) */
+	_cleanup_free_ char *up = kube_asprintf("http://127.0.0.1:%d/post", n.port);
+	char body[70000];
+	memset(body, 'p', sizeof(body));
+	kube_http_request_t preq = { .method = "POST", .url = up, .body = body,
+				     .body_len = sizeof(body) };
+	ASSERT_OK(kube_http_client_do(c, &preq, &r));
+	ASSERT_EQ(r.status, 201);
+	ASSERT_STREQ(kube_buf_str(&r.body), "created");
+	kube_http_response_clear(&r);
+
+	/* a 300 KB body crosses flow-control windows */
+	_cleanup_free_ char *ub = kube_asprintf("http://127.0.0.1:%d/big", n.port);
+	kube_http_request_t breq = { .url = ub };
+	ASSERT_OK(kube_http_client_do(c, &breq, &r));
+	ASSERT_EQ(r.body.len, 300000);
+	ASSERT_EQ(r.body.data[299999], 'a' + 299999 % 26);
+	kube_http_response_clear(&r);
+	ASSERT_OK(get(c, &(struct test_server){ .port = n.port }, "/missing", &r));
+	ASSERT_EQ(r.status, 404);
+	kube_http_response_clear(&r);
+	kube_http_client_free(c);
+
+	/* five calls at once on a caller's base share one connection */
+	base = event_base_new();
+	c = kube_http_client_new(base, &cfg);
+	memset(&st, 0, sizeof(st));
+	st.base = base;
+	for (int i = 0; i < 5; i++)
+		ASSERT_NOT_NULL(kube_http_client_start(c, &req, async_done, &st, &err));
+	event_base_dispatch(base);
+	ASSERT_EQ(st.ok, 5);
+	kube_http_client_free(c);
+	event_base_free(base);
+	usleep(50 * 1000); /* let nginx write its log */
+	ASSERT_EQ(nginx_connections(&n, "HTTP/2.0"), 2);
+	nginx_stop(&n);
+}
