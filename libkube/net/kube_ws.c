@@ -5,6 +5,7 @@
 #include "net/kube_ws.h"
 
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 
 #include <event2/buffer.h>
@@ -268,6 +269,55 @@ const char *kube_ws_select_subprotocol(const char *offered, const char *const *s
 		p = end;
 	}
 	return NULL;
+}
+
+/* True if the comma-separated list contains tok (case-insensitive). */
+static bool list_has(const char *list, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	for (const char *p = list; p && *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (strncasecmp(p, tok, n) == 0) {
+			const char *e = p + n;
+
+			while (*e == ' ' || *e == '\t')
+				e++;
+			if (*e == '\0' || *e == ',')
+				return true;
+		}
+		p = strchr(p, ',');
+	}
+	return false;
+}
+
+int kube_ws_server_check(const char *method, int http_version, const char *upgrade,
+			 const char *connection, const char *version, const char *key)
+{
+	char acc[29];
+
+	if (!method || strcmp(method, "GET") != 0 || http_version < 11)
+		return -EINVAL;
+	if (!list_has(upgrade, "websocket") || !list_has(connection, "upgrade"))
+		return -EINVAL;
+	if (!version || strcmp(version, "13") != 0)
+		return -EPROTONOSUPPORT;
+	if (kube_ws_accept_key(key, acc) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+int kube_ws_client_check(const char *key, int status, const char *upgrade,
+			 const char *connection, const char *accept)
+{
+	char want[29];
+
+	if (status != 101 || !list_has(upgrade, "websocket") || !list_has(connection, "upgrade"))
+		return -EPROTO;
+	if (kube_ws_accept_key(key, want) < 0 || !accept || strcmp(accept, want) != 0)
+		return -EPROTO;
+	return 0;
 }
 
 /* ---- decoder ---- */

@@ -104,6 +104,20 @@ void kube_ws_client_key(char out[25]);
  * entry, or NULL when none matches. */
 const char *kube_ws_select_subprotocol(const char *offered, const char *const *supported);
 
+/* Server side of the opening handshake: check an upgrade request's method,
+ * HTTP version (11 or 20 as kube_http_req_version gives), and the Upgrade,
+ * Connection, Sec-WebSocket-Version and Sec-WebSocket-Key headers (any may
+ * be NULL). Returns 0 (answer 101 with Sec-WebSocket-Accept from
+ * kube_ws_accept_key), -EINVAL (answer 400), or -EPROTONOSUPPORT for another
+ * version (answer 426 with "Sec-WebSocket-Version: 13"). */
+int kube_ws_server_check(const char *method, int http_version, const char *upgrade,
+			 const char *connection, const char *version, const char *key);
+/* Client side: check the server's answer to our key. status must be 101,
+ * Upgrade "websocket", Connection containing "upgrade", and accept the
+ * expected Sec-WebSocket-Accept. Returns 0 or -EPROTO. */
+int kube_ws_client_check(const char *key, int status, const char *upgrade,
+			 const char *connection, const char *accept);
+
 /* Kubernetes channel subprotocols (remotecommand over WebSocket). */
 #define KUBE_WS_PROTO_V5_CHANNEL "v5.channel.k8s.io"
 #define KUBE_WS_PROTO_V4_CHANNEL "v4.channel.k8s.io"

@@ -359,3 +359,196 @@ TEST(ws_conn_protocol_error)
 	kube_buf_clear(&srv.got);
 	event_base_free(base);
 }
+
+TEST(ws_handshake_checks)
+{
+	static const char *key = "dGhlIHNhbXBsZSBub25jZQ==";
+	static const struct {
+		const char *method;
+		int ver;
+		const char *upgrade, *connection, *version, *key;
+		int want;
+	} srv[] = {
+		{ "GET", 11, "websocket", "Upgrade", "13", "dGhlIHNhbXBsZSBub25jZQ==", 0 },
+		{ "GET", 11, "WebSocket", "keep-alive, Upgrade", "13", "dGhlIHNhbXBsZSBub25jZQ==", 0 },
+		{ "POST", 11, "websocket", "Upgrade", "13", "dGhlIHNhbXBsZSBub25jZQ==", -EINVAL },
+		{ "GET", 10, "websocket", "Upgrade", "13", "dGhlIHNhbXBsZSBub25jZQ==", -EINVAL },
+		{ "GET", 11, "h2c", "Upgrade", "13", "dGhlIHNhbXBsZSBub25jZQ==", -EINVAL },
+		{ "GET", 11, "websocket", "close", "13", "dGhlIHNhbXBsZSBub25jZQ==", -EINVAL },
+		{ "GET", 11, "websocket", "Upgrade", "8", "dGhlIHNhbXBsZSBub25jZQ==", -EPROTONOSUPPORT },
+		{ "GET", 11, "websocket", "Upgrade", "13", "short", -EINVAL },
+		{ "GET", 11, NULL, NULL, NULL, NULL, -EINVAL },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(srv); i++)
+		ASSERT_EQ(kube_ws_server_check(srv[i].method, srv[i].ver, srv[i].upgrade,
+					       srv[i].connection, srv[i].version, srv[i].key),
+			  srv[i].want);
+	ASSERT_OK(kube_ws_client_check(key, 101, "websocket", "Upgrade",
+				       "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+	ASSERT_EQ(kube_ws_client_check(key, 200, "websocket", "Upgrade",
+				       "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), -EPROTO);
+	ASSERT_EQ(kube_ws_client_check(key, 101, "websocket", "Upgrade", "wrong"), -EPROTO);
+	ASSERT_EQ(kube_ws_client_check(key, 101, NULL, "Upgrade", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+		  -EPROTO);
+}
+
+/* ---- a whole client session: HTTP upgrade through kube_http_client, then
+ * kube_ws_conn, against a raw-socket server thread using the codec ---- */
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <strings.h>
+
+#include "net/kube_http_client.h"
+
+struct ws_server {
+	int lfd, port;
+	pthread_t thr;
+	char protocol[64];
+};
+
+static void *ws_server_main(void *arg)
+{
+	struct ws_server *s = arg;
+	char buf[4096], resp[512], acc[29], key[64] = "";
+	size_t have = 0;
+	int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
+	kube_ws_decoder_t *d;
+	kube_ws_message_t m;
+	kube_buf_t out = KUBE_BUF_INIT;
+	bool closed = false;
+
+	if (fd < 0)
+		return NULL;
+	while (!strstr(buf, "\r\n\r\n") && have < sizeof(buf) - 1) {
+		ssize_t r = read(fd, buf + have, sizeof(buf) - 1 - have);
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		buf[have] = 0;
+	}
+	char *k = strcasestr(buf, "Sec-WebSocket-Key: ");
+	if (k)
+		sscanf(k + 19, "%63[^\r]", key);
+	char *pr = strcasestr(buf, "Sec-WebSocket-Protocol: ");
+	static const char *const sup[] = { KUBE_WS_PROTO_V5_CHANNEL, KUBE_WS_PROTO_V4_CHANNEL, NULL };
+	char offered[128] = "";
+	if (pr)
+		sscanf(pr + 24, "%127[^\r]", offered);
+	const char *chosen = kube_ws_select_subprotocol(offered, sup);
+	if (kube_ws_accept_key(key, acc) < 0 || !chosen) {
+		close(fd);
+		return NULL;
+	}
+	snprintf(s->protocol, sizeof(s->protocol), "%s", chosen);
+	snprintf(resp, sizeof(resp),
+		 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+		 "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: %s\r\n\r\n", acc, chosen);
+	write(fd, resp, strlen(resp));
+	/* channel 1 (stdout) greeting right after the head */
+	kube_ws_frame_write(&out, true, KUBE_WS_OP_BINARY, "\x01hello", 6, NULL);
+	write(fd, out.data, out.len);
+	d = kube_ws_decoder_new(KUBE_WS_SERVER, 0, 0);
+	while (!closed) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+		if (r <= 0)
+			break;
+		kube_ws_decoder_feed(d, buf, (size_t)r);
+		int rr;
+		while ((rr = kube_ws_decoder_next(d, &m)) == 1) {
+			kube_buf_reset(&out);
+			if (m.opcode == KUBE_WS_OP_CLOSE) {
+				kube_ws_frame_write(&out, true, KUBE_WS_OP_CLOSE, m.data, m.len, NULL);
+				closed = true;
+			} else {
+				kube_ws_frame_write(&out, true, m.opcode, m.data, m.len, NULL);
+			}
+			write(fd, out.data, out.len);
+		}
+		if (rr < 0)
+			break;
+	}
+	kube_ws_decoder_free(d);
+	kube_buf_clear(&out);
+	close(fd);
+	return NULL;
+}
+
+struct cli_state {
+	kube_buf_t got;
+	int msgs;
+	int closed;
+	unsigned code;
+};
+
+static void cli_msg(kube_ws_conn_t *c, uint8_t op, const uint8_t *data, size_t len, void *arg)
+{
+	struct cli_state *s = arg;
+
+	s->msgs++;
+	kube_buf_append(&s->got, data, len);
+	kube_buf_putc(&s->got, '|');
+	if (s->msgs == 2)
+		kube_ws_conn_close(c, KUBE_WS_CLOSE_NORMAL, "bye");
+}
+
+static void cli_closed(kube_ws_conn_t *c, unsigned code, const char *reason, void *arg)
+{
+	struct cli_state *s = arg;
+
+	s->closed++;
+	s->code = code;
+}
+
+TEST(ws_client_over_http_upgrade)
+{
+	struct ws_server s = { 0 };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+	char key[25];
+	kube_http_client_t *c;
+	kube_http_response_t r = { 0 };
+	struct cli_state st = { 0 };
+	kube_ws_conn_config_t cfg = { .role = KUBE_WS_CLIENT };
+	kube_ws_conn_t *ws;
+
+	s.lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ASSERT_OK(bind(s.lfd, (struct sockaddr *)&sin, sizeof(sin)));
+	getsockname(s.lfd, (struct sockaddr *)&sin, &sl);
+	s.port = ntohs(sin.sin_port);
+	listen(s.lfd, 4);
+	pthread_create(&s.thr, NULL, ws_server_main, &s);
+
+	kube_ws_client_key(key);
+	const char *hdrs[] = { "Upgrade", "websocket", "Connection", "Upgrade",
+			       "Sec-WebSocket-Key", key, "Sec-WebSocket-Version", "13",
+			       "Sec-WebSocket-Protocol", "v4.channel.k8s.io, v5.channel.k8s.io", NULL };
+	_cleanup_free_ char *u = kube_asprintf("http://127.0.0.1:%d/api/v1/namespaces/default/pods/p/exec",
+					      s.port);
+	kube_http_request_t req = { .url = u, .headers = hdrs };
+	c = kube_http_client_new(NULL, NULL);
+	ASSERT_OK(kube_http_client_do(c, &req, &r));
+	ASSERT_OK(kube_ws_client_check(key, r.status, kube_http_response_header(&r, "Upgrade"),
+				       kube_http_response_header(&r, "Connection"),
+				       kube_http_response_header(&r, "Sec-WebSocket-Accept")));
+	ASSERT_STREQ(kube_http_response_header(&r, "Sec-WebSocket-Protocol"), "v4.channel.k8s.io");
+	ws = kube_ws_conn_new(TAKE_PTR(r.upgraded), &cfg, cli_msg, cli_closed, &st);
+	kube_http_response_clear(&r);
+	ASSERT_OK(kube_ws_conn_send(ws, KUBE_WS_OP_BINARY, "\x00ls\n", 4));
+	for (int i = 0; i < 500 && !st.closed; i++)
+		event_base_loop(kube_http_client_base(c), EVLOOP_ONCE);
+	ASSERT_EQ(st.closed, 1);
+	ASSERT_EQ(st.code, KUBE_WS_CLOSE_NORMAL);
+	ASSERT_EQ(st.msgs, 2);
+	ASSERT_EQ(st.got.len, 6 + 1 + 4 + 1);
+	ASSERT_MEMEQ(st.got.data, "\x01hello|\x00ls\n|", 12);
+	kube_ws_conn_free(ws);
+	kube_http_client_free(c);
+	pthread_join(s.thr, NULL);
+	close(s.lfd);
+	ASSERT_STREQ(s.protocol, "v4.channel.k8s.io");
+	kube_buf_clear(&st.got);
+}
