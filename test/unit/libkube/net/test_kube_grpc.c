@@ -81,10 +81,39 @@ static int status_ok(const char *target)
 	return code;
 }
 
+static char etcd_client[64], etcd_peer[64], etcd_cluster[96], etcd_listen[160], etcd_data[96],
+	etcd_log[96];
+
+static void etcd_spawn(void)
+{
+	etcd_pid = fork();
+	if (etcd_pid == 0) {
+		int fd = open(etcd_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		if (chdir(etcd_dir) != 0)
+			_exit(126);
+		execl(ETCD_BIN, "etcd", "--name", "default", "--data-dir", etcd_data,
+		      "--listen-client-urls", etcd_listen, "--advertise-client-urls", etcd_client,
+		      "--listen-peer-urls", etcd_peer, "--initial-advertise-peer-urls", etcd_peer,
+		      "--initial-cluster", etcd_cluster, "--log-level", "warn", (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 150; i++) {
+		if (status_ok(etcd_target) == KUBE_GRPC_OK)
+			return;
+		usleep(100 * 1000);
+	}
+	kube_test_fail(__FILE__, __LINE__, "etcd did not become ready (see %s)", etcd_log);
+}
+
 /* Start etcd once per process; later cases reuse it. */
 static void etcd_ensure(void)
 {
-	char client[64], peer[64], cluster[96], listen[160], data[96], log[96];
 	int cport, pport, uport;
 
 	if (etcd_pid > 0)
@@ -97,40 +126,18 @@ static void etcd_ensure(void)
 	cport = free_port();
 	pport = free_port();
 	uport = free_port();
-	snprintf(client, sizeof(client), "http://127.0.0.1:%d", cport);
-	snprintf(peer, sizeof(peer), "http://127.0.0.1:%d", pport);
-	snprintf(cluster, sizeof(cluster), "default=%s", peer);
+	snprintf(etcd_client, sizeof(etcd_client), "http://127.0.0.1:%d", cport);
+	snprintf(etcd_peer, sizeof(etcd_peer), "http://127.0.0.1:%d", pport);
+	snprintf(etcd_cluster, sizeof(etcd_cluster), "default=%s", etcd_peer);
 	/* "unix://localhost:N" makes a socket file "localhost:N" in etcd's cwd */
-	snprintf(listen, sizeof(listen), "%s,unix://localhost:%d", client, uport);
-	snprintf(data, sizeof(data), "%s/data", etcd_dir);
-	snprintf(log, sizeof(log), "%s/etcd.log", etcd_dir);
+	snprintf(etcd_listen, sizeof(etcd_listen), "%s,unix://localhost:%d", etcd_client, uport);
+	snprintf(etcd_data, sizeof(etcd_data), "%s/data", etcd_dir);
+	snprintf(etcd_log, sizeof(etcd_log), "%s/etcd.log", etcd_dir);
 	snprintf(etcd_target, sizeof(etcd_target), "127.0.0.1:%d", cport);
 	snprintf(etcd_unix_target, sizeof(etcd_unix_target), "unix://%s/localhost:%d", etcd_dir,
 		 uport);
 	atexit(etcd_stop);
-	etcd_pid = fork();
-	if (etcd_pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		if (chdir(etcd_dir) != 0)
-			_exit(126);
-		execl(ETCD_BIN, "etcd", "--name", "default", "--data-dir", data,
-		      "--listen-client-urls", listen, "--advertise-client-urls", client,
-		      "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-		      "--initial-cluster", cluster, "--log-level", "warn", (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 150; i++) {
-		if (status_ok(etcd_target) == KUBE_GRPC_OK)
-			return;
-		usleep(100 * 1000);
-	}
-	kube_test_fail(__FILE__, __LINE__, "etcd did not become ready (see %s)", log);
+	etcd_spawn();
 }
 
 static kube_grpc_channel_t *channel(const char *target)
@@ -466,5 +473,38 @@ TEST(grpc_etcd_multiplexed)
 	run_until(ch, NULL, &st.done, want, 10000);
 	ASSERT_EQ(st.done, 20);
 	ASSERT_EQ(st.ok, 20);
+	kube_grpc_channel_free(ch);
+}
+
+TEST(grpc_etcd_restart_reconnects)
+{
+	kube_grpc_channel_t *ch;
+	struct watch_state st = { 0 };
+	kube_grpc_call_t *call;
+	char sock[160];
+
+	etcd_ensure();
+	ch = channel(etcd_target);
+	ASSERT_EQ(put(ch, "/restart/a", "1", NULL), KUBE_GRPC_OK);
+	call = kube_grpc_call_start(ch, "/etcdserverpb.Watch/Watch", 0, NULL, watch_msg,
+				    watch_done, &st);
+	send_watch_create(call, "/restart/", "/restart0");
+	run_until(ch, &st.created, NULL, 0, 5000);
+	ASSERT_TRUE(st.created);
+
+	/* etcd dies: the open watch and new calls end UNAVAILABLE */
+	kill(etcd_pid, SIGKILL);
+	waitpid(etcd_pid, NULL, 0);
+	etcd_pid = 0;
+	run_until(ch, &st.done, NULL, 0, 5000);
+	ASSERT_TRUE(st.done);
+	ASSERT_EQ(st.done_code, KUBE_GRPC_UNAVAILABLE);
+	ASSERT_EQ(put(ch, "/restart/b", "2", NULL), KUBE_GRPC_UNAVAILABLE);
+
+	/* back on the same ports and data: the same channel reconnects */
+	snprintf(sock, sizeof(sock), "%s", etcd_unix_target + strlen("unix://"));
+	unlink(sock);
+	etcd_spawn();
+	ASSERT_EQ(put(ch, "/restart/c", "3", NULL), KUBE_GRPC_OK);
 	kube_grpc_channel_free(ch);
 }
