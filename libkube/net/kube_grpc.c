@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <netdb.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +20,16 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "core/kube_log.h"
+
+/* Small request/response exchanges must not wait for Nagle + delayed ACK. */
+static void set_nodelay(struct bufferevent *bev)
+{
+	evutil_socket_t fd = bufferevent_getfd(bev);
+	int one = 1;
+
+	if (fd >= 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
 
 #define DEFAULT_CONNECT_MS 20000
 #define DEFAULT_MAX_MESSAGE (64u << 20)
@@ -572,6 +583,8 @@ static int conn_new(kube_grpc_channel_t *ch, struct gconn **ret)
 		kube_free(gc);
 		return -e;
 	}
+	if (!ch->unix_path)
+		set_nodelay(gc->bev);
 	nghttp2_session_callbacks_new(&cbs);
 	nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
 	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data_chunk);

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/tcp.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,16 @@
 #include <nghttp2/nghttp2.h>
 
 #include "core/kube_log.h"
+
+/* Small request/response exchanges must not wait for Nagle + delayed ACK. */
+static void set_nodelay(struct bufferevent *bev)
+{
+	evutil_socket_t fd = bufferevent_getfd(bev);
+	int one = 1;
+
+	if (fd >= 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
 
 #define DEFAULT_CONNECT_MS 30000
 #define DEFAULT_POOL_IDLE_MS 90000
@@ -483,6 +494,8 @@ static int call_connect(kube_http_call_t *call)
 		conn_free(cn);
 		return -e;
 	}
+	if (!c->cfg.unix_socket)
+		set_nodelay(cn->bev);
 	call->conn = cn;
 	call->state = ST_CONNECTING;
 	arm_ms(call->timer_ev, c->cfg.connect_timeout_ms);
