@@ -431,6 +431,7 @@ static void conn_read_cb(struct bufferevent *bev, void *arg);
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
 static int call_connect(kube_http_call_t *call);
 static void h2_start(struct conn *cn);
+static int call_dispatch(kube_http_call_t *call);
 static int h2_submit(kube_http_call_t *call);
 
 /* Attach a connection and send the request. */
@@ -1008,7 +1009,18 @@ static int h2_on_stream_close(nghttp2_session *s, int32_t id, uint32_t error_cod
 		call_finish(call, call->pending_err);
 	else if (error_code == NGHTTP2_NO_ERROR && call->resp.status >= 200)
 		call_finish(call, 0);
-	else if (error_code == NGHTTP2_REFUSED_STREAM)
+	else if (error_code == NGHTTP2_REFUSED_STREAM && !call->retried && call->resp.status == 0) {
+		/* not processed (GOAWAY or refused): safe to send again elsewhere */
+		int r;
+
+		h2_detach(call);
+		call->retried = true;
+		call->body_pos = 0;
+		call->header_bytes = 0;
+		r = call_dispatch(call);
+		if (r < 0)
+			call_finish(call, r);
+	} else if (error_code == NGHTTP2_REFUSED_STREAM)
 		call_finish(call, -ECONNREFUSED);
 	else
 		call_finish(call, error_code == NGHTTP2_NO_ERROR ? -EPROTO : -ECONNRESET);
@@ -1162,6 +1174,34 @@ static void h2_add(kube_http_call_t *call, const char *name, const char *value)
 			*p = (char)(*p - 'A' + 'a');
 	call->h2hdrs[call->n_h2hdrs].value = kube_strdup(value);
 	call->n_h2hdrs++;
+}
+
+/* Put the call on a connection: the host's shared HTTP/2 connection, an
+ * idle HTTP/1.1 one, or a new one. */
+static int call_dispatch(kube_http_call_t *call)
+{
+	kube_http_client_t *c = call->client;
+	struct pool *pl = pool_get(c, call->pool_key);
+
+	if (pl->h2 && !pl->h2->dead) {
+		call->conn = pl->h2;
+		call->state = pl->h2->connected ? ST_HEAD : ST_CONNECTING;
+		evtimer_del(call->timer_ev);
+		if (call->state == ST_CONNECTING)
+			arm_ms(call->timer_ev, c->cfg.connect_timeout_ms);
+		else if (c->cfg.idle_timeout_ms > 0)
+			arm_ms(call->timer_ev, c->cfg.idle_timeout_ms);
+		return h2_submit(call);
+	}
+	call->conn = pool_take(c, call->pool_key);
+	if (call->conn) {
+		call->state = ST_HEAD;
+		if (c->cfg.idle_timeout_ms > 0)
+			arm_ms(call->timer_ev, c->cfg.idle_timeout_ms);
+		call_send(call);
+		return 0;
+	}
+	return call_connect(call);
 }
 
 /* ---- starting calls ---- */
@@ -1318,30 +1358,9 @@ kube_http_call_t *kube_http_client_start(kube_http_client_t *c, const kube_http_
 
 	if (call->timeout_ms > 0)
 		arm_ms(call->deadline_ev, call->timeout_ms);
-	struct pool *pl = pool_get(c, call->pool_key);
-	if (pl->h2 && !pl->h2->dead) {
-		call->conn = pl->h2;
-		call->state = pl->h2->connected ? ST_HEAD : ST_CONNECTING;
-		arm_ms(call->timer_ev, call->state == ST_CONNECTING ? c->cfg.connect_timeout_ms
-								 : c->cfg.idle_timeout_ms);
-		if (call->state == ST_HEAD && c->cfg.idle_timeout_ms <= 0)
-			evtimer_del(call->timer_ev);
-		r = h2_submit(call);
-		if (r < 0)
-			finish_later(call, r);
-		return call;
-	}
-	call->conn = pool_take(c, call->pool_key);
-	if (call->conn) {
-		call->state = ST_HEAD;
-		if (c->cfg.idle_timeout_ms > 0)
-			arm_ms(call->timer_ev, c->cfg.idle_timeout_ms);
-		call_send(call);
-	} else {
-		r = call_connect(call);
-		if (r < 0)
-			finish_later(call, r);
-	}
+	r = call_dispatch(call);
+	if (r < 0)
+		finish_later(call, r);
 	return call;
 }
 
