@@ -109,6 +109,7 @@ struct kube_http_call {
 	bool keep_alive;
 	bool got_bytes;
 	bool retried;
+	bool req_close; /* the request said Connection: close */
 };
 
 static char *kstrdup0(const char *s)
@@ -598,8 +599,9 @@ static int head_done(kube_http_call_t *call)
 	int n_cl = 0;
 	uint64_t cl = 0;
 
-	call->keep_alive = r->version >= 11 ? !token_in_list(connh, "close")
-					    : token_in_list(connh, "keep-alive");
+	call->keep_alive = !call->req_close &&
+			   (r->version >= 11 ? !token_in_list(connh, "close")
+					     : token_in_list(connh, "keep-alive"));
 	for (size_t i = 0; i < r->header_count; i++) {
 		const char *v = r->headers[i].value;
 		uint64_t x = 0;
@@ -1287,7 +1289,7 @@ kube_http_call_t *kube_http_client_start(kube_http_client_t *c, const kube_http_
 	const char *method = req->method ? req->method : "GET";
 	_cleanup_free_ char *host = NULL, *hostport = NULL;
 	const char *path;
-	bool tls, have_host = false, have_cl = false;
+	bool tls, have_host = false, have_cl = false, req_close = false;
 	int port, r;
 
 	r = parse_url(req->url ? req->url : "", &tls, &host, &hostport, &port, &path);
@@ -1304,11 +1306,14 @@ kube_http_call_t *kube_http_client_start(kube_http_client_t *c, const kube_http_
 			have_host = true;
 		if (!strcasecmp(req->headers[i], "Content-Length"))
 			have_cl = true;
+		if (!strcasecmp(req->headers[i], "Connection") && token_in_list(req->headers[i + 1], "close"))
+			req_close = true;
 	}
 
 	call = kube_calloc(1, sizeof(*call));
 	call->client = c;
 	call->method = kube_strdup(method);
+	call->req_close = req_close;
 	call->host = TAKE_PTR(host);
 	call->port = port;
 	call->tls = tls;

@@ -508,3 +508,104 @@ TEST(grpc_etcd_restart_reconnects)
 	ASSERT_EQ(put(ch, "/restart/c", "3", NULL), KUBE_GRPC_OK);
 	kube_grpc_channel_free(ch);
 }
+
+/* ---- server streaming: Maintenance/Snapshot sends the db in chunks ---- */
+
+struct snap_state {
+	int msgs;
+	size_t bytes;
+	uint64_t last_remaining;
+	bool done;
+	int code;
+};
+
+static void snap_msg(kube_grpc_call_t *call, const uint8_t *data, size_t len, void *arg)
+{
+	struct snap_state *st = arg;
+	Etcdserverpb__SnapshotResponse *r = etcdserverpb__snapshot_response__unpack(NULL, len, data);
+
+	if (!r)
+		return;
+	st->msgs++;
+	st->bytes += r->blob.len;
+	st->last_remaining = r->remaining_bytes;
+	etcdserverpb__snapshot_response__free_unpacked(r, NULL);
+}
+
+static void snap_done(kube_grpc_call_t *call, int code, const char *message, void *arg)
+{
+	struct snap_state *st = arg;
+
+	st->done = true;
+	st->code = code;
+}
+
+TEST(grpc_etcd_server_streaming)
+{
+	kube_grpc_channel_t *ch;
+	struct snap_state st = { 0 };
+	kube_grpc_call_t *call;
+
+	etcd_ensure();
+	ch = channel(etcd_target);
+	call = kube_grpc_call_start(ch, "/etcdserverpb.Maintenance/Snapshot", 10000, NULL, snap_msg,
+				    snap_done, &st);
+	ASSERT_OK(kube_grpc_call_send(call, "", 0)); /* empty SnapshotRequest */
+	ASSERT_OK(kube_grpc_call_close_send(call));
+	run_until(ch, &st.done, NULL, 0, 10000);
+	ASSERT_TRUE(st.done);
+	ASSERT_EQ(st.code, KUBE_GRPC_OK);
+	ASSERT_GE(st.msgs, 2); /* the db (>= 20 KiB) comes in several messages */
+	ASSERT_GE(st.bytes, 16384);
+	ASSERT_EQ(st.last_remaining, 0);
+	kube_grpc_channel_free(ch);
+}
+
+TEST(grpc_etcd_limits_and_metadata)
+{
+	kube_grpc_config_t cfg = { .max_message = 100 };
+	kube_grpc_channel_t *ch;
+	int err = 0;
+	char big[300];
+	Etcdserverpb__RangeRequest rreq = ETCDSERVERPB__RANGE_REQUEST__INIT;
+	ProtobufCMessage *r = NULL;
+	char *msg = NULL;
+	struct watch_state st = { 0 };
+	static const char *const bad_md[] = { "Bad Name", "x", NULL };
+	static const char *const good_md[] = { "x-kube-test", "1", NULL };
+
+	etcd_ensure();
+	memset(big, 'v', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	cfg.target = etcd_target;
+	ch = kube_grpc_channel_new(NULL, &cfg, &err);
+	ASSERT_EQ(put(ch, "/limits/big", big, NULL), KUBE_GRPC_OK);
+	rreq.key.data = (uint8_t *)"/limits/big";
+	rreq.key.len = strlen("/limits/big");
+	/* the response is over the 100-byte limit */
+	ASSERT_EQ(kube_grpc_unary_pb(ch, "/etcdserverpb.KV/Range", &rreq.base,
+				     &etcdserverpb__range_response__descriptor, 5000, &r, &msg),
+		  KUBE_GRPC_RESOURCE_EXHAUSTED);
+	kube_free(msg);
+	ASSERT_NULL(r);
+	/* malformed metadata and method names fail locally */
+	kube_grpc_call_start(ch, "/etcdserverpb.Watch/Watch", 0, bad_md, NULL, watch_done, &st);
+	run_until(ch, &st.done, NULL, 0, 1000);
+	ASSERT_EQ(st.done_code, KUBE_GRPC_INTERNAL);
+	st.done = false;
+	kube_grpc_call_start(ch, "no-slash", 0, NULL, NULL, watch_done, &st);
+	run_until(ch, &st.done, NULL, 0, 1000);
+	ASSERT_EQ(st.done_code, KUBE_GRPC_INTERNAL);
+	kube_grpc_channel_free(ch);
+
+	/* well-formed metadata is sent along */
+	ch = channel(etcd_target);
+	st.done = false;
+	kube_grpc_call_t *call = kube_grpc_call_start(ch, "/etcdserverpb.Maintenance/Status", 5000,
+						      good_md, NULL, watch_done, &st);
+	kube_grpc_call_send(call, "", 0);
+	kube_grpc_call_close_send(call);
+	run_until(ch, &st.done, NULL, 0, 5000);
+	ASSERT_EQ(st.done_code, KUBE_GRPC_OK);
+	kube_grpc_channel_free(ch);
+}

@@ -277,6 +277,14 @@ TEST(http_client_get_and_reuse)
 	ASSERT_STREQ(kube_buf_str(&r.body), "not found");
 	kube_http_response_clear(&r);
 	ASSERT_EQ(atomic_load(&s.n_conns), 1);
+	/* a request saying Connection: close does not go back to the pool */
+	static const char *const close_hdr[] = { "Connection", "close", NULL };
+	_cleanup_free_ char *u = url(&s, "/hello");
+	kube_http_request_t creq = { .url = u, .headers = close_hdr };
+	ASSERT_OK(kube_http_client_do(c, &creq, &r));
+	ASSERT_EQ(r.status, 200);
+	kube_http_response_clear(&r);
+	ASSERT_EQ(kube_http_client_idle_connections(c), 0);
 	kube_http_client_free(c);
 	server_stop(&s);
 }
