@@ -34,6 +34,8 @@ static void set_nodelay(struct bufferevent *bev)
 #define DEFAULT_CONNECT_MS 20000
 #define DEFAULT_MAX_MESSAGE (64u << 20)
 #define WINDOW_SIZE (16 << 20)
+#define RETRY_KEEP_MAX (1u << 20)
+#define MAX_REFUSED_RETRIES 4
 
 struct gconn;
 
@@ -88,10 +90,17 @@ struct kube_grpc_call {
 	bool finished;
 	int busy;
 	bool free_pending;
+	char *method;
+	char **metadata;   /* NULL-terminated name, value copies */
+	int timeout_ms;
+	int64_t deadline_ns;
+	bool retryable;	   /* sent bytes are kept until the server answers */
+	int retries;	   /* times sent again after the server refused it */
 };
 
 static void conn_release(struct gconn *gc);
 static void conn_flush(struct gconn *gc);
+static int call_submit(kube_grpc_call_t *call);
 
 /* ---- helpers ---- */
 
@@ -179,6 +188,10 @@ static void call_destroy(kube_grpc_call_t *call)
 	kube_buf_clear(&call->in);
 	kube_free(call->grpc_message);
 	kube_free(call->pending_msg);
+	kube_free(call->method);
+	for (size_t i = 0; call->metadata && call->metadata[i]; i++)
+		kube_free(call->metadata[i]);
+	kube_free(call->metadata);
 	kube_free(call);
 }
 
@@ -436,6 +449,19 @@ static int on_stream_close(nghttp2_session *s, int32_t stream_id, uint32_t error
 	} else if (call->http_status && call->http_status != 200) {
 		msg = kube_asprintf("unexpected HTTP status code %d", call->http_status);
 		call_end(call, http_to_grpc(call->http_status), msg);
+	} else if (error_code == NGHTTP2_REFUSED_STREAM && call->retryable && call->retries < MAX_REFUSED_RETRIES &&
+		   !call->http_status) {
+		/* not processed by the server (GOAWAY or refused): send it again,
+		 * on a new connection if this one is going away */
+		struct gconn *gc = call->conn;
+
+		call->retries++;
+		call->conn = NULL;
+		gc->ncalls--;
+		conn_release(gc);
+		call->out_pos = 0;
+		call->deferred = false;
+		call_submit(call);
 	} else if (error_code == NGHTTP2_REFUSED_STREAM) {
 		call_end(call, KUBE_GRPC_UNAVAILABLE, "stream refused");
 	} else if (error_code == NGHTTP2_CANCEL) {
@@ -452,17 +478,21 @@ static int on_stream_close(nghttp2_session *s, int32_t stream_id, uint32_t error
 static ssize_t data_read(nghttp2_session *s, int32_t stream_id, uint8_t *buf, size_t length,
 			 uint32_t *data_flags, nghttp2_data_source *source, void *user)
 {
-	kube_grpc_call_t *call = source->ptr;
+	kube_grpc_call_t *call = stream_call(s, stream_id);
 	size_t avail, n;
 
 	if (!call || call->finished) {
 		*data_flags |= NGHTTP2_DATA_FLAG_EOF;
 		return 0;
 	}
+	if (call->retryable && (call->http_status || call->out.len > RETRY_KEEP_MAX))
+		call->retryable = false; /* answered, or too much to keep */
 	avail = call->out.len - call->out_pos;
 	if (avail == 0) {
-		kube_buf_reset(&call->out);
-		call->out_pos = 0;
+		if (!call->retryable) {
+			kube_buf_reset(&call->out);
+			call->out_pos = 0;
+		}
 		if (call->send_closed) {
 			*data_flags |= NGHTTP2_DATA_FLAG_EOF;
 			return 0;
@@ -742,23 +772,70 @@ static bool valid_header_value(const char *s)
 		(uint8_t *)(n), (uint8_t *)(v), strlen(n), strlen(v), NGHTTP2_NV_FLAG_NONE \
 	}
 
+/* Open the call's stream on the current connection (made if needed).
+ * Returns 0, or ends the call later and returns -1. */
+static int call_submit(kube_grpc_call_t *call)
+{
+	kube_grpc_channel_t *ch = call->ch;
+	nghttp2_nv nva[40];
+	size_t n = 0;
+	char tmo[24];
+	nghttp2_data_provider prd;
+	int r;
+
+	if (!ch->cur || ch->cur->dead) {
+		r = conn_new(ch, &ch->cur);
+		if (r < 0) {
+			_cleanup_free_ char *msg = kube_asprintf("connection error: dial %s: %s",
+								 ch->authority, strerror(-r));
+			end_later(call, KUBE_GRPC_UNAVAILABLE, msg);
+			return -1;
+		}
+	}
+	call->conn = ch->cur;
+	call->conn->ncalls++;
+
+	nva[n++] = NV(":method", "POST");
+	nva[n++] = NV(":scheme", ch->tls ? "https" : "http");
+	nva[n++] = NV(":path", call->method);
+	nva[n++] = NV(":authority", ch->authority);
+	nva[n++] = NV("content-type", "application/grpc");
+	nva[n++] = NV("te", "trailers");
+	nva[n++] = NV("user-agent", "kube-c-grpc/" KUBE_VERSION_MAJOR "." KUBE_VERSION_MINOR);
+	if (call->timeout_ms > 0) {
+		int64_t left = (call->deadline_ns - kube_now_ns()) / 1000000;
+
+		kube_grpc_timeout_format(left > 0 ? left : 1, tmo, sizeof(tmo));
+		nva[n++] = NV("grpc-timeout", tmo);
+	}
+	for (size_t i = 0; call->metadata && call->metadata[i]; i += 2)
+		nva[n++] = NV(call->metadata[i], call->metadata[i + 1]);
+
+	prd.source.ptr = NULL; /* data_read finds the call by stream id */
+	prd.read_callback = data_read;
+	call->stream_id = nghttp2_submit_request(call->conn->session, NULL, nva, n, &prd, call);
+	if (call->stream_id < 0) {
+		end_later(call, KUBE_GRPC_UNAVAILABLE, nghttp2_strerror(call->stream_id));
+		return -1;
+	}
+	conn_flush(call->conn);
+	return 0;
+}
+
 kube_grpc_call_t *kube_grpc_call_start(kube_grpc_channel_t *ch, const char *method,
 				       int timeout_ms, const char *const *metadata,
 				       kube_grpc_message_fn on_message, kube_grpc_done_fn done,
 				       void *arg)
 {
 	kube_grpc_call_t *call = kube_calloc(1, sizeof(*call));
-	nghttp2_nv nva[32];
 	size_t n = 0;
-	char tmo[24];
-	nghttp2_data_provider prd;
-	int r;
 
 	call->ch = ch;
 	call->on_message = on_message;
 	call->done = done;
 	call->arg = arg;
 	call->grpc_status = -1;
+	call->stream_id = -1;
 	call->next = ch->calls;
 	if (ch->calls)
 		ch->calls->prev = call;
@@ -770,53 +847,26 @@ kube_grpc_call_t *kube_grpc_call_start(kube_grpc_channel_t *ch, const char *meth
 	}
 	for (size_t i = 0; metadata && metadata[i]; i += 2) {
 		if (!metadata[i + 1] || !valid_header_name(metadata[i]) ||
-		    !valid_header_value(metadata[i + 1]) || n + 10 >= ARRAY_SIZE(nva)) {
+		    !valid_header_value(metadata[i + 1]) || n >= 30) {
 			end_later(call, KUBE_GRPC_INTERNAL, "invalid metadata");
 			return call;
 		}
-		n++;
+		n += 2;
 	}
+	call->method = kube_strdup(method);
+	call->metadata = kube_calloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		call->metadata[i] = kube_strdup(metadata[i]);
+	call->retryable = true;
 	if (timeout_ms > 0) {
 		struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
 
+		call->timeout_ms = timeout_ms;
+		call->deadline_ns = kube_now_ns() + (int64_t)timeout_ms * 1000000;
 		call->deadline_ev = evtimer_new(ch->base, deadline_cb, call);
 		evtimer_add(call->deadline_ev, &tv);
 	}
-	if (!ch->cur || ch->cur->dead) {
-		r = conn_new(ch, &ch->cur);
-		if (r < 0) {
-			_cleanup_free_ char *msg = kube_asprintf("connection error: dial %s: %s",
-								 ch->authority, strerror(-r));
-			end_later(call, KUBE_GRPC_UNAVAILABLE, msg);
-			return call;
-		}
-	}
-	call->conn = ch->cur;
-	call->conn->ncalls++;
-
-	n = 0;
-	nva[n++] = NV(":method", "POST");
-	nva[n++] = NV(":scheme", ch->tls ? "https" : "http");
-	nva[n++] = NV(":path", method);
-	nva[n++] = NV(":authority", ch->authority);
-	nva[n++] = NV("content-type", "application/grpc");
-	nva[n++] = NV("te", "trailers");
-	nva[n++] = NV("user-agent", "kube-c-grpc/" KUBE_VERSION_MAJOR "." KUBE_VERSION_MINOR);
-	if (timeout_ms > 0) {
-		kube_grpc_timeout_format(timeout_ms, tmo, sizeof(tmo));
-		nva[n++] = NV("grpc-timeout", tmo);
-	}
-	for (size_t i = 0; metadata && metadata[i]; i += 2)
-		nva[n++] = NV(metadata[i], metadata[i + 1]);
-
-	prd.source.ptr = call;
-	prd.read_callback = data_read;
-	call->stream_id = nghttp2_submit_request(call->conn->session, NULL, nva, n, &prd, call);
-	if (call->stream_id < 0) {
-		end_later(call, KUBE_GRPC_UNAVAILABLE, nghttp2_strerror(call->stream_id));
-		return call;
-	}
-	conn_flush(call->conn);
+	call_submit(call);
 	return call;
 }
 

@@ -38,6 +38,7 @@ static void set_nodelay(struct bufferevent *bev)
 #define DEFAULT_MAX_HEADER (1u << 20)
 #define DEFAULT_MAX_BODY (256u << 20)
 #define MAX_HEADERS 1000
+#define MAX_REFUSED_RETRIES 4
 
 struct pool;
 
@@ -110,6 +111,7 @@ struct kube_http_call {
 	bool got_bytes;
 	bool retried;
 	bool req_close; /* the request said Connection: close */
+	int refused;	/* HTTP/2 streams refused unprocessed, sent again */
 };
 
 static char *kstrdup0(const char *s)
@@ -1011,12 +1013,13 @@ static int h2_on_stream_close(nghttp2_session *s, int32_t id, uint32_t error_cod
 		call_finish(call, call->pending_err);
 	else if (error_code == NGHTTP2_NO_ERROR && call->resp.status >= 200)
 		call_finish(call, 0);
-	else if (error_code == NGHTTP2_REFUSED_STREAM && !call->retried && call->resp.status == 0) {
+	else if (error_code == NGHTTP2_REFUSED_STREAM && call->refused < MAX_REFUSED_RETRIES &&
+		 call->resp.status == 0) {
 		/* not processed (GOAWAY or refused): safe to send again elsewhere */
 		int r;
 
 		h2_detach(call);
-		call->retried = true;
+		call->refused++;
 		call->body_pos = 0;
 		call->header_bytes = 0;
 		r = call_dispatch(call);
@@ -1032,10 +1035,10 @@ static int h2_on_stream_close(nghttp2_session *s, int32_t id, uint32_t error_cod
 static ssize_t h2_body_read(nghttp2_session *s, int32_t id, uint8_t *buf, size_t length,
 			    uint32_t *data_flags, nghttp2_data_source *source, void *user)
 {
-	kube_http_call_t *call = source->ptr;
+	kube_http_call_t *call = h2_call(s, id);
 	size_t avail, n;
 
-	if (!call || call->state == ST_DONE) {
+	if (!call) {
 		*data_flags |= NGHTTP2_DATA_FLAG_EOF;
 		return 0;
 	}
@@ -1134,7 +1137,8 @@ static int h2_submit(kube_http_call_t *call)
 {
 	struct conn *cn = call->conn;
 	nghttp2_nv *nva = kube_calloc(call->n_h2hdrs, sizeof(*nva));
-	nghttp2_data_provider prd = { .source.ptr = call, .read_callback = h2_body_read };
+	/* h2_body_read finds the call by stream id (cleared when it detaches) */
+	nghttp2_data_provider prd = { .source.ptr = NULL, .read_callback = h2_body_read };
 	bool has_body = call->reqbuf.len > call->body_off;
 
 	for (size_t i = 0; i < call->n_h2hdrs; i++) {

@@ -439,6 +439,8 @@ static void multi_done(kube_grpc_call_t *call, int code, const char *message, vo
 	struct multi_state *st = arg;
 
 	st->done++;
+	if (code != KUBE_GRPC_OK)
+		fprintf(stderr, "call ended %s: %s\n", kube_grpc_code_name(code), message);
 	if (code == KUBE_GRPC_OK)
 		st->ok++;
 }
@@ -608,4 +610,85 @@ TEST(grpc_etcd_limits_and_metadata)
 	run_until(ch, &st.done, NULL, 0, 5000);
 	ASSERT_EQ(st.done_code, KUBE_GRPC_OK);
 	kube_grpc_channel_free(ch);
+}
+
+/* ---- through nginx's grpc_pass, which ends each connection after 3
+ * requests (GOAWAY): refused streams are sent again transparently ---- */
+
+static pid_t nginx_grpc_start(int port)
+{
+	char conf[1024], path[160];
+	pid_t pid;
+	FILE *f;
+
+	snprintf(conf, sizeof(conf),
+		 "master_process off; daemon off; error_log %1$s/nginx-error.log; pid %1$s/nginx.pid;\n"
+		 "events { worker_connections 64; }\n"
+		 "http { access_log off; client_body_temp_path %1$s; proxy_temp_path %1$s;\n"
+		 " fastcgi_temp_path %1$s; uwsgi_temp_path %1$s; scgi_temp_path %1$s;\n"
+		 " server { listen 127.0.0.1:%2$d http2; keepalive_requests 3;\n"
+		 "  location / { grpc_pass grpc://%3$s; } } }\n",
+		 etcd_dir, port, etcd_target);
+	snprintf(path, sizeof(path), "%s/nginx.conf", etcd_dir);
+	f = fopen(path, "we");
+	fputs(conf, f);
+	fclose(f);
+	pid = fork();
+	if (pid == 0) {
+		int nul = open("/dev/null", O_WRONLY);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(nul, 1);
+		dup2(nul, 2);
+		execl("/usr/sbin/nginx", "nginx", "-p", etcd_dir, "-c", path, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+TEST(grpc_goaway_retry_through_nginx)
+{
+	int port = free_port();
+	pid_t ng;
+	_cleanup_free_ char *target = kube_asprintf("127.0.0.1:%d", port);
+	kube_grpc_channel_t *ch;
+	struct multi_state st = { 0 };
+	Etcdserverpb__PutRequest req = ETCDSERVERPB__PUT_REQUEST__INIT;
+	uint8_t buf[128];
+	size_t n;
+	int code = -1;
+
+	etcd_ensure();
+	ng = nginx_grpc_start(port);
+	ch = channel(target);
+	for (int i = 0; i < 100 && code != KUBE_GRPC_OK; i++) {
+		code = put(ch, "/nginx/probe", "x", NULL);
+		if (code != KUBE_GRPC_OK)
+			usleep(20 * 1000);
+	}
+	ASSERT_EQ(code, KUBE_GRPC_OK);
+	for (int round = 0; round < 3; round++) {
+		memset(&st, 0, sizeof(st));
+		for (int i = 0; i < 8; i++) {
+			char key[32];
+			kube_grpc_call_t *call;
+
+			snprintf(key, sizeof(key), "/nginx/%d/%d", round, i);
+			req.key.data = (uint8_t *)key;
+			req.key.len = strlen(key);
+			req.value.data = (uint8_t *)"v";
+			req.value.len = 1;
+			n = etcdserverpb__put_request__pack(&req, buf);
+			call = kube_grpc_call_start(ch, "/etcdserverpb.KV/Put", 5000, NULL, NULL,
+						    multi_done, &st);
+			kube_grpc_call_send(call, buf, n);
+			kube_grpc_call_close_send(call);
+		}
+		run_until(ch, NULL, &st.done, 8, 10000);
+		ASSERT_EQ(st.done, 8);
+		ASSERT_EQ(st.ok, 8);
+	}
+	kube_grpc_channel_free(ch);
+	kill(ng, SIGTERM);
+	waitpid(ng, NULL, 0);
 }
