@@ -36,6 +36,7 @@ static void set_nodelay(struct bufferevent *bev)
 #define WINDOW_SIZE (16 << 20)
 #define RETRY_KEEP_MAX (1u << 20)
 #define MAX_REFUSED_RETRIES 4
+#define MAX_ADDRS 4
 
 struct gconn;
 
@@ -65,6 +66,10 @@ struct gconn {
 	bool connected;
 	bool dead;     /* failed or GOAWAY: no new calls */
 	int in_recv;   /* inside nghttp2_session_mem_recv */
+	/* addresses tried in turn until one accepts */
+	struct sockaddr_storage addrs[MAX_ADDRS];
+	socklen_t addrlens[MAX_ADDRS];
+	int naddrs, addr_idx;
 };
 
 struct kube_grpc_call {
@@ -101,6 +106,9 @@ struct kube_grpc_call {
 static void conn_release(struct gconn *gc);
 static void conn_flush(struct gconn *gc);
 static int call_submit(kube_grpc_call_t *call);
+static void conn_read_cb(struct bufferevent *bev, void *arg);
+static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
+static int conn_open(struct gconn *gc);
 
 /* ---- helpers ---- */
 
@@ -316,7 +324,7 @@ static void conn_fail(struct gconn *gc, const char *why)
 
 static void conn_flush(struct gconn *gc)
 {
-	if (!gc->session || !gc->bev || gc->in_recv)
+	if (!gc->session || !gc->bev || gc->in_recv || !gc->connected)
 		return;
 	for (;;) {
 		const uint8_t *data;
@@ -550,6 +558,13 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		int e = EVUTIL_SOCKET_ERROR();
 		_cleanup_free_ char *msg = NULL;
 
+		/* not connected yet: try the next address; frames wait in the session */
+		if (!gc->connected && (what & BEV_EVENT_ERROR) && gc->addr_idx + 1 < gc->naddrs) {
+			gc->addr_idx++;
+			if (conn_open(gc) == 0)
+				return;
+		}
+
 		if (what & BEV_EVENT_EOF)
 			msg = kube_strdup("connection closed by server");
 		else if (!gc->connected)
@@ -566,10 +581,35 @@ static void connect_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	conn_fail(arg, "connection error: connect timeout");
 }
 
+/* Connect gc->bev to the first address from addr_idx on that does not fail
+ * at once. Returns 0 or -errno. */
+static int conn_open(struct gconn *gc)
+{
+	int e = ECONNREFUSED;
+
+	for (; gc->addr_idx < gc->naddrs; gc->addr_idx++) {
+		struct sockaddr *sa = (struct sockaddr *)&gc->addrs[gc->addr_idx];
+
+		if (gc->bev)
+			bufferevent_free(gc->bev);
+		gc->bev = bufferevent_socket_new(gc->ch->base, -1, BEV_OPT_CLOSE_ON_FREE);
+		if (!gc->bev)
+			return -ENOMEM;
+		errno = 0;
+		if (bufferevent_socket_connect(gc->bev, sa, (int)gc->addrlens[gc->addr_idx]) == 0) {
+			if (sa->sa_family != AF_UNIX)
+				set_nodelay(gc->bev);
+			bufferevent_setcb(gc->bev, conn_read_cb, NULL, conn_event_cb, gc);
+			bufferevent_enable(gc->bev, EV_READ | EV_WRITE);
+			return 0;
+		}
+		e = errno ? errno : ECONNREFUSED;
+	}
+	return -e;
+}
+
 static int conn_new(kube_grpc_channel_t *ch, struct gconn **ret)
 {
-	struct sockaddr_storage ss;
-	socklen_t slen;
 	nghttp2_session_callbacks *cbs;
 	nghttp2_settings_entry settings[] = {
 		{ NGHTTP2_SETTINGS_ENABLE_PUSH, 0 },
@@ -578,16 +618,19 @@ static int conn_new(kube_grpc_channel_t *ch, struct gconn **ret)
 	};
 	struct gconn *gc;
 	struct timeval tv = { ch->connect_timeout_ms / 1000, (ch->connect_timeout_ms % 1000) * 1000 };
+	int r;
 
-	memset(&ss, 0, sizeof(ss));
 	if (ch->tls)
 		return -EPROTONOSUPPORT; /* TLS arrives with net/kube_tls */
+	gc = kube_calloc(1, sizeof(*gc));
+	gc->ch = ch;
 	if (ch->unix_path) {
-		struct sockaddr_un *un = (struct sockaddr_un *)&ss;
+		struct sockaddr_un *un = (struct sockaddr_un *)&gc->addrs[0];
 
 		un->sun_family = AF_UNIX;
 		kube_strlcpy(un->sun_path, ch->unix_path, sizeof(un->sun_path));
-		slen = sizeof(*un);
+		gc->addrlens[0] = sizeof(*un);
+		gc->naddrs = 1;
 	} else {
 		struct evutil_addrinfo hints = { 0 }, *ai = NULL;
 		char port[16];
@@ -595,26 +638,25 @@ static int conn_new(kube_grpc_channel_t *ch, struct gconn **ret)
 		hints.ai_family = AF_UNSPEC;
 		hints.ai_socktype = SOCK_STREAM;
 		snprintf(port, sizeof(port), "%d", ch->port);
-		if (evutil_getaddrinfo(ch->host, port, &hints, &ai) != 0 || !ai)
+		if (evutil_getaddrinfo(ch->host, port, &hints, &ai) != 0 || !ai) {
+			kube_free(gc);
 			return -EHOSTUNREACH;
-		memcpy(&ss, ai->ai_addr, KUBE_MIN((size_t)ai->ai_addrlen, sizeof(ss)));
-		slen = (socklen_t)ai->ai_addrlen;
+		}
+		for (struct evutil_addrinfo *a = ai; a && gc->naddrs < MAX_ADDRS; a = a->ai_next) {
+			if (a->ai_addrlen > sizeof(gc->addrs[0]))
+				continue;
+			memcpy(&gc->addrs[gc->naddrs], a->ai_addr, a->ai_addrlen);
+			gc->addrlens[gc->naddrs++] = (socklen_t)a->ai_addrlen;
+		}
 		evutil_freeaddrinfo(ai);
 	}
-
-	gc = kube_calloc(1, sizeof(*gc));
-	gc->ch = ch;
-	gc->bev = bufferevent_socket_new(ch->base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (!gc->bev || bufferevent_socket_connect(gc->bev, (struct sockaddr *)&ss, (int)slen) < 0) {
-		int e = errno ? errno : ECONNREFUSED;
-
+	r = conn_open(gc);
+	if (r < 0) {
 		if (gc->bev)
 			bufferevent_free(gc->bev);
 		kube_free(gc);
-		return -e;
+		return r;
 	}
-	if (!ch->unix_path)
-		set_nodelay(gc->bev);
 	nghttp2_session_callbacks_new(&cbs);
 	nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
 	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data_chunk);

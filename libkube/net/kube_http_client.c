@@ -38,6 +38,7 @@ static void set_nodelay(struct bufferevent *bev)
 #define DEFAULT_MAX_HEADER (1u << 20)
 #define DEFAULT_MAX_BODY (256u << 20)
 #define MAX_HEADERS 1000
+#define MAX_ADDRS 4
 #define MAX_REFUSED_RETRIES 4
 
 struct pool;
@@ -55,6 +56,10 @@ struct conn {
 	bool connected;
 	bool dead;   /* failed or GOAWAY: no new streams */
 	int in_recv; /* inside nghttp2_session_mem_recv */
+	/* addresses to try in turn until one accepts ("localhost" -> ::1, 127.0.0.1) */
+	struct sockaddr_storage addrs[MAX_ADDRS];
+	socklen_t addrlens[MAX_ADDRS];
+	int naddrs, addr_idx;
 };
 
 struct pool {
@@ -447,22 +452,62 @@ static void call_send(kube_http_call_t *call)
 	bufferevent_enable(cn->bev, EV_READ | EV_WRITE);
 }
 
+/* Connect cn->bev to the first address from addr_idx on that does not fail
+ * at once. Returns 0 or -errno. */
+static int conn_open(struct conn *cn)
+{
+	int e = ECONNREFUSED;
+
+	for (; cn->addr_idx < cn->naddrs; cn->addr_idx++) {
+		struct sockaddr *sa = (struct sockaddr *)&cn->addrs[cn->addr_idx];
+
+		if (cn->bev)
+			bufferevent_free(cn->bev);
+		cn->bev = bufferevent_socket_new(cn->client->base, -1, BEV_OPT_CLOSE_ON_FREE);
+		if (!cn->bev)
+			return -ENOMEM;
+		errno = 0;
+		if (bufferevent_socket_connect(cn->bev, sa, (int)cn->addrlens[cn->addr_idx]) == 0) {
+			if (sa->sa_family != AF_UNIX)
+				set_nodelay(cn->bev);
+			return 0;
+		}
+		e = errno ? errno : ECONNREFUSED;
+	}
+	return -e;
+}
+
+/* The connect to the current address failed: go on with the next one.
+ * Returns true if an attempt is under way. */
+static bool conn_try_next(struct conn *cn)
+{
+	if (cn->addr_idx + 1 >= cn->naddrs)
+		return false;
+	cn->addr_idx++;
+	return conn_open(cn) == 0;
+}
+
 static int call_connect(kube_http_call_t *call)
 {
 	kube_http_client_t *c = call->client;
 	struct conn *cn;
-	struct sockaddr_storage ss;
-	socklen_t slen = 0;
+	int r;
 
-	memset(&ss, 0, sizeof(ss));
+	if (call->tls)
+		return -EPROTONOSUPPORT; /* TLS arrives with net/kube_tls */
+	cn = kube_calloc(1, sizeof(*cn));
+	cn->client = c;
 	if (c->cfg.unix_socket) {
-		struct sockaddr_un *un = (struct sockaddr_un *)&ss;
+		struct sockaddr_un *un = (struct sockaddr_un *)&cn->addrs[0];
 
-		if (strlen(c->cfg.unix_socket) >= sizeof(un->sun_path))
+		if (strlen(c->cfg.unix_socket) >= sizeof(un->sun_path)) {
+			kube_free(cn);
 			return -ENAMETOOLONG;
+		}
 		un->sun_family = AF_UNIX;
 		kube_strlcpy(un->sun_path, c->cfg.unix_socket, sizeof(un->sun_path));
-		slen = sizeof(*un);
+		cn->addrlens[0] = sizeof(*un);
+		cn->naddrs = 1;
 	} else {
 		struct evutil_addrinfo hints = { 0 }, *ai = NULL;
 		char port[16];
@@ -471,35 +516,24 @@ static int call_connect(kube_http_call_t *call)
 		hints.ai_socktype = SOCK_STREAM;
 		hints.ai_flags = EVUTIL_AI_ADDRCONFIG;
 		snprintf(port, sizeof(port), "%d", call->port);
-		if (evutil_getaddrinfo(call->host, port, &hints, &ai) != 0 || !ai)
+		if (evutil_getaddrinfo(call->host, port, &hints, &ai) != 0 || !ai) {
+			kube_free(cn);
 			return -EHOSTUNREACH;
-		if (ai->ai_addrlen > sizeof(ss)) {
-			evutil_freeaddrinfo(ai);
-			return -EINVAL;
 		}
-		memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
-		slen = (socklen_t)ai->ai_addrlen;
+		for (struct evutil_addrinfo *a = ai; a && cn->naddrs < MAX_ADDRS; a = a->ai_next) {
+			if (a->ai_addrlen > sizeof(cn->addrs[0]))
+				continue;
+			memcpy(&cn->addrs[cn->naddrs], a->ai_addr, a->ai_addrlen);
+			cn->addrlens[cn->naddrs++] = (socklen_t)a->ai_addrlen;
+		}
 		evutil_freeaddrinfo(ai);
 	}
-	if (call->tls)
-		return -EPROTONOSUPPORT; /* TLS arrives with net/kube_tls */
-
-	cn = kube_calloc(1, sizeof(*cn));
-	cn->client = c;
-	cn->pool = pool_get(c, call->pool_key);
-	cn->bev = bufferevent_socket_new(c->base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (!cn->bev) {
-		kube_free(cn);
-		return -ENOMEM;
-	}
-	if (bufferevent_socket_connect(cn->bev, (struct sockaddr *)&ss, (int)slen) < 0) {
-		int e = errno ? errno : ECONNREFUSED;
-
+	r = conn_open(cn);
+	if (r < 0) {
 		conn_free(cn);
-		return -e;
+		return r;
 	}
-	if (!c->cfg.unix_socket)
-		set_nodelay(cn->bev);
+	cn->pool = pool_get(c, call->pool_key);
 	call->conn = cn;
 	call->state = ST_CONNECTING;
 	arm_ms(call->timer_ev, c->cfg.connect_timeout_ms);
@@ -557,6 +591,10 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_ERROR) {
 		int e = EVUTIL_SOCKET_ERROR();
 
+		if (call->state == ST_CONNECTING && conn_try_next(call->conn)) {
+			call_send(call);
+			return;
+		}
 		if (call->state == ST_CONNECTING || !maybe_retry(call))
 			call_finish(call, e > 0 ? -e : -ECONNRESET);
 	}
@@ -915,7 +953,8 @@ static void h2_fail(struct conn *cn, int err)
 
 static void h2_flush(struct conn *cn)
 {
-	if (!cn->bev || cn->in_recv)
+	/* frames wait in the session until connected (the address may change) */
+	if (!cn->bev || cn->in_recv || !cn->connected)
 		return;
 	for (;;) {
 		const uint8_t *data;
@@ -1100,6 +1139,11 @@ static void h2_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
 		int e = EVUTIL_SOCKET_ERROR();
 
+		if (!cn->connected && (what & BEV_EVENT_ERROR) && conn_try_next(cn)) {
+			bufferevent_setcb(cn->bev, h2_read_cb, NULL, h2_event_cb, cn);
+			bufferevent_enable(cn->bev, EV_READ | EV_WRITE);
+			return;
+		}
 		if (what & BEV_EVENT_EOF)
 			h2_fail(cn, -ECONNRESET);
 		else
