@@ -68,6 +68,13 @@ void kube_flag_cidr(kube_flagset_t *fs, const char *name, kube_cidr_t *p, const 
 void kube_flag_port_range(kube_flagset_t *fs, const char *name, kube_port_range_t *p, const char *help);
 /* An accepted flag whose value is ignored (features not built yet). */
 void kube_flag_ignored(kube_flagset_t *fs, const char *name, bool is_bool, const char *help);
+/* The same, with a usage type word (NULL: "string") and a default shown in
+ * --help (NULL: none). The value given is kept as text. */
+void kube_flag_ignored_default(kube_flagset_t *fs, const char *name, const char *type_name,
+			       const char *def, const char *help);
+/* The text last given to an ignored flag (or its default); NULL if none or
+ * not an ignored flag. Owned by the flagset. */
+const char *kube_flag_ignored_value(const kube_flagset_t *fs, const char *name);
 
 /* Modifiers on an already registered flag. */
 /* Deprecated: accepted, warns "Flag --name has been deprecated, <message>" once. */
@@ -75,17 +82,25 @@ void kube_flag_deprecate(kube_flagset_t *fs, const char *name, const char *messa
 /* Another name for the same variable (legacy spellings such as --address). */
 void kube_flag_alias(kube_flagset_t *fs, const char *alias, const char *name, const char *deprecation);
 void kube_flag_hide(kube_flagset_t *fs, const char *name);
+/* The type word --help shows after the name ("int32", "Level", ...). */
+void kube_flag_set_type_name(kube_flagset_t *fs, const char *name, const char *type_name);
 
-/* --v, --logtostderr, --alsologtostderr, --log-file, --vmodule,
- * --stderrthreshold, --log-dir into cfg (defaults: v 0, logtostderr true). */
+/* --v (-v), --logtostderr, --alsologtostderr, --log-file into cfg (their
+ * defaults are cfg's current values: set logtostderr = true first, as klog);
+ * --vmodule, --log-dir, --stderrthreshold, --log-file-max-size,
+ * --skip-headers, --one-output, --add-dir-header, --skip-log-headers and
+ * --logging-format are accepted and ignored. cfg->log_file becomes owned by
+ * the flagset: configure logging before kube_flagset_free(). */
 void kube_flagset_add_log_flags(kube_flagset_t *fs, kube_log_config_t *cfg);
 
 /* Parse argv[1..]. Returns 0, or -EINVAL with a one-line message in
- * *ret_error (owned by the flagset). --help and --version return 1 and 2
- * after printing to stdout. */
+ * *ret_error (owned by the flagset; pflag's wording without "Error: ").
+ * --help/-h and --version return 1 and 2 after printing to stdout; they are
+ * registered on first parse unless the program registered its own.
+ * Flags and positional arguments may be interspersed. */
 int kube_flagset_parse(kube_flagset_t *fs, int argc, char **argv, const char **ret_error);
 /* Parse; on error print "Error: <msg>" to stderr and exit(2); on --help or
- * --version print and exit(0). */
+ * --version print and exit(0). Frees fs before exiting. */
 void kube_flagset_parse_or_exit(kube_flagset_t *fs, int argc, char **argv);
 /* Whether the user set the flag (by any of its names). */
 bool kube_flag_changed(const kube_flagset_t *fs, const char *name);
