@@ -49,6 +49,8 @@ struct kube_grpc_channel {
 	bool tls;
 	char *authority;
 	int connect_timeout_ms;
+	int keepalive_time_ms;
+	int keepalive_timeout_ms;
 	size_t max_message;
 	struct gconn *cur; /* connection new calls go to */
 	struct gconn *conns;
@@ -62,6 +64,8 @@ struct gconn {
 	struct bufferevent *bev;
 	nghttp2_session *session;
 	struct event *connect_ev;
+	struct event *ping_ev;	   /* keepalive: next PING, or PING ACK deadline */
+	bool ping_outstanding;
 	size_t ncalls;
 	bool connected;
 	bool dead;     /* failed or GOAWAY: no new calls */
@@ -109,6 +113,8 @@ static int call_submit(kube_grpc_call_t *call);
 static void conn_read_cb(struct bufferevent *bev, void *arg);
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
 static int conn_open(struct gconn *gc);
+static void arm_ping(struct gconn *gc, int ms);
+static void conn_fail(struct gconn *gc, const char *why);
 
 /* ---- helpers ---- */
 
@@ -286,6 +292,8 @@ static void conn_free(struct gconn *gc)
 		nghttp2_session_del(gc->session);
 	if (gc->connect_ev)
 		event_free(gc->connect_ev);
+	if (gc->ping_ev)
+		event_free(gc->ping_ev);
 	if (gc->bev)
 		bufferevent_free(gc->bev);
 	kube_free(gc);
@@ -308,6 +316,8 @@ static void conn_fail(struct gconn *gc, const char *why)
 	gc->dead = true;
 	if (ch->cur == gc)
 		ch->cur = NULL;
+	if (gc->ping_ev)
+		evtimer_del(gc->ping_ev);
 	if (gc->bev) {
 		bufferevent_free(gc->bev);
 		gc->bev = NULL;
@@ -346,6 +356,40 @@ static void conn_flush(struct gconn *gc)
 static kube_grpc_call_t *stream_call(nghttp2_session *s, int32_t stream_id)
 {
 	return nghttp2_session_get_stream_user_data(s, stream_id);
+}
+
+/* Keepalive: every keepalive_time_ms send a PING; no ACK within
+ * keepalive_timeout_ms means the peer is gone (a half-open TCP connection
+ * would otherwise hang calls forever). */
+static void ping_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gconn *gc = arg;
+
+	if (gc->ping_outstanding) {
+		conn_fail(gc, "connection error: keepalive ping not answered");
+		return;
+	}
+	if (!gc->session || !gc->bev || gc->dead)
+		return;
+	if (gc->ncalls == 0) { /* idle: servers dislike pings without calls */
+		arm_ping(gc, gc->ch->keepalive_time_ms);
+		return;
+	}
+	nghttp2_submit_ping(gc->session, NGHTTP2_FLAG_NONE, NULL);
+	gc->ping_outstanding = true;
+	arm_ping(gc, gc->ch->keepalive_timeout_ms);
+	conn_flush(gc);
+}
+
+static void arm_ping(struct gconn *gc, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	if (gc->ch->keepalive_time_ms <= 0)
+		return;
+	if (!gc->ping_ev)
+		gc->ping_ev = evtimer_new(gc->ch->base, ping_cb, gc);
+	evtimer_add(gc->ping_ev, &tv);
 }
 
 static int on_header(nghttp2_session *s, const nghttp2_frame *frame, const uint8_t *name,
@@ -436,6 +480,10 @@ static int on_frame_recv(nghttp2_session *s, const nghttp2_frame *frame, void *u
 		gc->dead = true; /* running streams finish; new calls reconnect */
 		if (gc->ch->cur == gc)
 			gc->ch->cur = NULL;
+	} else if (frame->hd.type == NGHTTP2_PING && (frame->hd.flags & NGHTTP2_FLAG_ACK) &&
+		   gc->ping_outstanding) {
+		gc->ping_outstanding = false;
+		arm_ping(gc, gc->ch->keepalive_time_ms);
 	}
 	return 0;
 }
@@ -551,6 +599,7 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_CONNECTED) {
 		gc->connected = true;
 		evtimer_del(gc->connect_ev);
+		arm_ping(gc, gc->ch->keepalive_time_ms);
 		conn_flush(gc);
 		return;
 	}
@@ -750,6 +799,8 @@ kube_grpc_channel_t *kube_grpc_channel_new(struct event_base *base, const kube_g
 	ch->connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
 							     : DEFAULT_CONNECT_MS;
 	ch->max_message = cfg->max_message ? cfg->max_message : DEFAULT_MAX_MESSAGE;
+	ch->keepalive_time_ms = cfg->keepalive_time_ms;
+	ch->keepalive_timeout_ms = cfg->keepalive_timeout_ms > 0 ? cfg->keepalive_timeout_ms : 20000;
 	if (base) {
 		ch->base = base;
 	} else {

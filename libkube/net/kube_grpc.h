@@ -67,6 +67,9 @@ typedef struct kube_grpc_config {
 	const char *authority;	  /* :authority; default host:port, "localhost" for unix */
 	int connect_timeout_ms;	  /* default 20000 */
 	size_t max_message;	  /* largest message received; default 64 MiB */
+	int keepalive_time_ms;	  /* PING the server this often; 0 = never (default) */
+	int keepalive_timeout_ms; /* no PING ACK within this: connection failed
+				   * (calls end UNAVAILABLE); default 20000 */
 	/* TLS for https:// targets (needs net/kube_tls). */
 	const char *ca_file, *cert_file, *key_file, *server_name;
 	bool insecure_skip_verify;

@@ -692,3 +692,33 @@ TEST(grpc_goaway_retry_through_nginx)
 	kill(ng, SIGTERM);
 	waitpid(ng, NULL, 0);
 }
+
+TEST(grpc_etcd_keepalive_detects_stopped_server)
+{
+	kube_grpc_config_t cfg = { .keepalive_time_ms = 300, .keepalive_timeout_ms = 300 };
+	kube_grpc_channel_t *ch;
+	struct watch_state st = { 0 };
+	kube_grpc_call_t *call;
+	int err = 0;
+	int64_t t0;
+
+	etcd_ensure();
+	cfg.target = etcd_target;
+	ch = kube_grpc_channel_new(NULL, &cfg, &err);
+	call = kube_grpc_call_start(ch, "/etcdserverpb.Watch/Watch", 0, NULL, watch_msg,
+				    watch_done, &st);
+	send_watch_create(call, "/ka/", "/ka0");
+	run_until(ch, &st.created, NULL, 0, 5000);
+	ASSERT_TRUE(st.created);
+	/* a frozen server keeps the TCP connection open but answers nothing */
+	kill(etcd_pid, SIGSTOP);
+	t0 = kube_now_ns();
+	run_until(ch, &st.done, NULL, 0, 5000);
+	kill(etcd_pid, SIGCONT);
+	ASSERT_TRUE(st.done);
+	ASSERT_EQ(st.done_code, KUBE_GRPC_UNAVAILABLE);
+	ASSERT_LT(kube_now_ns() - t0, 2000 * 1000000LL);
+	/* the channel reconnects for the next call */
+	ASSERT_EQ(put(ch, "/ka/after", "x", NULL), KUBE_GRPC_OK);
+	kube_grpc_channel_free(ch);
+}
