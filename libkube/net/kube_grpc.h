@@ -11,6 +11,10 @@
  * Targets: "host:port" or "http://host:port" (h2c, prior knowledge),
  * "unix:/path" or "unix:///path" (h2c over a unix socket), and
  * "https://host:port" (TLS with ALPN h2, once net/kube_tls is available).
+ * A comma-separated list of TCP endpoints ("a:2379,b:2379", as
+ * --etcd-servers) makes one channel that connects to the endpoint that last
+ * worked, or else the next one that accepts; calls in flight when a
+ * connection fails end UNAVAILABLE, and the next call reconnects.
  *
  * Status: every call ends with a gRPC status code (KUBE_GRPC_OK or one of
  * the codes below) and message, taken from the grpc-status/grpc-message

@@ -722,3 +722,31 @@ TEST(grpc_etcd_keepalive_detects_stopped_server)
 	ASSERT_EQ(put(ch, "/ka/after", "x", NULL), KUBE_GRPC_OK);
 	kube_grpc_channel_free(ch);
 }
+
+TEST(grpc_etcd_endpoint_failover)
+{
+	int dead = free_port();
+	_cleanup_free_ char *t1 = NULL, *t2 = NULL;
+	kube_grpc_channel_t *ch;
+
+	etcd_ensure();
+	t1 = kube_asprintf("127.0.0.1:%d,http://%s", dead, etcd_target);
+	t2 = kube_asprintf("%s,127.0.0.1:%d", etcd_target, dead);
+	/* the first endpoint refuses: the channel goes on to the next */
+	ch = channel(t1);
+	ASSERT_NOT_NULL(ch);
+	ASSERT_EQ(put(ch, "/failover/a", "1", NULL), KUBE_GRPC_OK);
+	ASSERT_EQ(put(ch, "/failover/b", "2", NULL), KUBE_GRPC_OK);
+	kube_grpc_channel_free(ch);
+	ch = channel(t2);
+	ASSERT_EQ(put(ch, "/failover/c", "3", NULL), KUBE_GRPC_OK);
+	kube_grpc_channel_free(ch);
+
+	static const char *const bad[] = { "a:1,unix:/x", "https://a:1,http://b:2", ",a:1", "a:1,,b:2" };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		kube_grpc_config_t cfg = { .target = bad[i] };
+		int err = 0;
+
+		ASSERT_NULL(kube_grpc_channel_new(NULL, &cfg, &err));
+	}
+}
