@@ -873,6 +873,15 @@ struct event_base *kube_grpc_channel_base(const kube_grpc_channel_t *ch)
 	return ch->base;
 }
 
+size_t kube_grpc_channel_connections(const kube_grpc_channel_t *ch)
+{
+	size_t n = 0;
+
+	for (const struct gconn *gc = ch->conns; gc; gc = gc->next)
+		n += gc->bev != NULL;
+	return n;
+}
+
 void kube_grpc_channel_free(kube_grpc_channel_t *ch)
 {
 	if (!ch)
@@ -1046,6 +1055,18 @@ int kube_grpc_call_send(kube_grpc_call_t *call, const void *msg, size_t len)
 		kube_buf_append(&call->out, msg, len);
 	resume(call);
 	return 0;
+}
+
+int kube_grpc_call_send_pb(kube_grpc_call_t *call, const ProtobufCMessage *msg)
+{
+	size_t len = protobuf_c_message_get_packed_size(msg);
+	uint8_t *buf = kube_malloc(len + 1);
+	int r;
+
+	protobuf_c_message_pack(msg, buf);
+	r = kube_grpc_call_send(call, buf, len);
+	kube_free(buf);
+	return r;
 }
 
 int kube_grpc_call_close_send(kube_grpc_call_t *call)

@@ -95,6 +95,8 @@ kube_grpc_channel_t *kube_grpc_channel_new(struct event_base *base, const kube_g
 /* Cancel every call (no callbacks), close connections, free. Accepts NULL. */
 void kube_grpc_channel_free(kube_grpc_channel_t *ch);
 struct event_base *kube_grpc_channel_base(const kube_grpc_channel_t *ch);
+/* Open connections (for tests and metrics). */
+size_t kube_grpc_channel_connections(const kube_grpc_channel_t *ch);
 
 /* Start a call to method ("/package.Service/Method"). timeout_ms > 0 sets
  * the deadline (sent as grpc-timeout and enforced locally). metadata is a
@@ -109,6 +111,8 @@ kube_grpc_call_t *kube_grpc_call_start(kube_grpc_channel_t *ch, const char *meth
 /* Queue one message (the 5-byte gRPC prefix is added). Returns 0, or -EPIPE
  * after close_send or once the call ended. */
 int kube_grpc_call_send(kube_grpc_call_t *call, const void *msg, size_t len);
+/* Pack a protobuf-c message and send it. Returns as kube_grpc_call_send. */
+int kube_grpc_call_send_pb(kube_grpc_call_t *call, const struct ProtobufCMessage *msg);
 /* Half-close: no more messages from us (END_STREAM after the queued ones). */
 int kube_grpc_call_close_send(kube_grpc_call_t *call);
 /* Cancel: RST_STREAM(CANCEL) to the server, no more callbacks, free. Not

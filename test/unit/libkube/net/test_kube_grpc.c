@@ -350,8 +350,6 @@ static void send_watch_create(kube_grpc_call_t *call, const char *prefix, const 
 {
 	Etcdserverpb__WatchRequest req = ETCDSERVERPB__WATCH_REQUEST__INIT;
 	Etcdserverpb__WatchCreateRequest cr = ETCDSERVERPB__WATCH_CREATE_REQUEST__INIT;
-	uint8_t buf[256];
-	size_t n;
 
 	cr.key.data = (uint8_t *)prefix;
 	cr.key.len = strlen(prefix);
@@ -359,8 +357,7 @@ static void send_watch_create(kube_grpc_call_t *call, const char *prefix, const 
 	cr.range_end.len = strlen(end);
 	req.request_union_case = ETCDSERVERPB__WATCH_REQUEST__REQUEST_UNION_CREATE_REQUEST;
 	req.create_request = &cr;
-	n = etcdserverpb__watch_request__pack(&req, buf);
-	kube_grpc_call_send(call, buf, n);
+	kube_grpc_call_send_pb(call, &req.base);
 }
 
 static void run_until(kube_grpc_channel_t *ch, bool *flag, int *counter, int want, int ms)
@@ -471,10 +468,11 @@ TEST(grpc_etcd_multiplexed)
 		ASSERT_OK(kube_grpc_call_close_send(call));
 		ASSERT_EQ(kube_grpc_call_send(call, buf, n), -EPIPE);
 	}
-	int want = 20;
-	run_until(ch, NULL, &st.done, want, 10000);
+	ASSERT_EQ(kube_grpc_channel_connections(ch), 1); /* 20 streams, one connection */
+	run_until(ch, NULL, &st.done, 20, 10000);
 	ASSERT_EQ(st.done, 20);
 	ASSERT_EQ(st.ok, 20);
+	ASSERT_EQ(kube_grpc_channel_connections(ch), 1);
 	kube_grpc_channel_free(ch);
 }
 
