@@ -12,8 +12,16 @@
  * call, kube_http_client_do(), that runs the client's private loop.
  *
  * URLs: "http://host[:port]/path?query" and "https://..." (host may be
- * "[v6addr]"). With config.unix_socket set, every request connects to that
- * socket and the URL's host only fills the Host header.
+ * "[v6addr]"). https:// needs net/kube_tls; until it is linked in, such
+ * calls end with -EPROTONOSUPPORT. With config.unix_socket set, every
+ * request connects to that socket and the URL's host only fills the Host
+ * header. Names are resolved with a blocking getaddrinfo() when a
+ * connection is made; each address is tried in turn until one accepts.
+ *
+ * Retries, as Go's transport does: an idempotent request that finds its
+ * pooled keep-alive connection closed by the server before any response
+ * byte is sent again once on a new connection; an HTTP/2 stream the server
+ * refused unprocessed (GOAWAY, REFUSED_STREAM) is sent again (up to 4 times).
  *
  * Ownership: the client owns its connections and calls. A call lives until
  * its done callback returns (or it is cancelled). The response passed to a
