@@ -1267,6 +1267,31 @@ void kube_flagset_parse_or_exit(kube_flagset_t *fs, int argc, char **argv)
 	}
 }
 
+void kube_flagset_parse_noargs_or_exit(kube_flagset_t *fs, int argc, char **argv)
+{
+	kube_buf_t b = KUBE_BUF_INIT;
+	size_t given = 0;
+
+	kube_flagset_parse_or_exit(fs, argc, argv);
+	for (size_t i = 0; i < fs->nargs; i++)
+		given += fs->args[i][0] != '\0';
+	if (!given)
+		return;
+	/* cobra's message for commands that take no arguments. */
+	kube_buf_putc(&b, '[');
+	for (size_t i = 0; i < fs->nargs; i++) {
+		if (i)
+			kube_buf_putc(&b, ' ');
+		quote(&b, fs->args[i]);
+	}
+	kube_buf_putc(&b, ']');
+	fprintf(stderr, "Error: \"%s\" does not take any arguments, got %s\n", fs->program,
+		kube_buf_str(&b));
+	kube_buf_clear(&b);
+	kube_flagset_free(fs);
+	exit(2);
+}
+
 bool kube_flag_changed(const kube_flagset_t *fs, const char *name)
 {
 	struct flag *f = lookup_raw(fs, name);

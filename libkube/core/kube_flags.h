@@ -102,6 +102,10 @@ int kube_flagset_parse(kube_flagset_t *fs, int argc, char **argv, const char **r
 /* Parse; on error print "Error: <msg>" to stderr and exit(2); on --help or
  * --version print and exit(0). Frees fs before exiting. */
 void kube_flagset_parse_or_exit(kube_flagset_t *fs, int argc, char **argv);
+/* The same for daemons, which take no arguments: a non-empty positional
+ * argument is an error ("Error: \"prog\" does not take any arguments, got
+ * [\"x\"]", exit 2). Empty arguments (from empty variables) are ignored. */
+void kube_flagset_parse_noargs_or_exit(kube_flagset_t *fs, int argc, char **argv);
 /* Whether the user set the flag (by any of its names). */
 bool kube_flag_changed(const kube_flagset_t *fs, const char *name);
 /* Positional arguments, in order; owned by the flagset. */

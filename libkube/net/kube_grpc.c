@@ -36,19 +36,24 @@ static void set_nodelay(struct bufferevent *bev)
 #define WINDOW_SIZE (16 << 20)
 #define RETRY_KEEP_MAX (1u << 20)
 #define MAX_REFUSED_RETRIES 4
-#define MAX_ADDRS 4
+#define MAX_ADDRS 16
+#define MAX_ENDPOINTS 16
 
 struct gconn;
 
 struct kube_grpc_channel {
 	struct event_base *base;
 	bool own_base;
-	char *host;	   /* TCP host, or NULL for unix */
-	int port;
+	char **hosts;	   /* TCP endpoints (several: failover), none for unix */
+	int *ports;
+	int nhosts;
+	int pref_host;	   /* endpoint to try first: the last one that worked */
 	char *unix_path;
 	bool tls;
 	char *authority;
 	int connect_timeout_ms;
+	int keepalive_time_ms;
+	int keepalive_timeout_ms;
 	size_t max_message;
 	struct gconn *cur; /* connection new calls go to */
 	struct gconn *conns;
@@ -62,6 +67,8 @@ struct gconn {
 	struct bufferevent *bev;
 	nghttp2_session *session;
 	struct event *connect_ev;
+	struct event *ping_ev;	   /* keepalive: next PING, or PING ACK deadline */
+	bool ping_outstanding;
 	size_t ncalls;
 	bool connected;
 	bool dead;     /* failed or GOAWAY: no new calls */
@@ -69,6 +76,7 @@ struct gconn {
 	/* addresses tried in turn until one accepts */
 	struct sockaddr_storage addrs[MAX_ADDRS];
 	socklen_t addrlens[MAX_ADDRS];
+	int addr_host[MAX_ADDRS]; /* which endpoint each address belongs to */
 	int naddrs, addr_idx;
 };
 
@@ -109,6 +117,8 @@ static int call_submit(kube_grpc_call_t *call);
 static void conn_read_cb(struct bufferevent *bev, void *arg);
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
 static int conn_open(struct gconn *gc);
+static void arm_ping(struct gconn *gc, int ms);
+static void conn_fail(struct gconn *gc, const char *why);
 
 /* ---- helpers ---- */
 
@@ -286,6 +296,8 @@ static void conn_free(struct gconn *gc)
 		nghttp2_session_del(gc->session);
 	if (gc->connect_ev)
 		event_free(gc->connect_ev);
+	if (gc->ping_ev)
+		event_free(gc->ping_ev);
 	if (gc->bev)
 		bufferevent_free(gc->bev);
 	kube_free(gc);
@@ -308,6 +320,8 @@ static void conn_fail(struct gconn *gc, const char *why)
 	gc->dead = true;
 	if (ch->cur == gc)
 		ch->cur = NULL;
+	if (gc->ping_ev)
+		evtimer_del(gc->ping_ev);
 	if (gc->bev) {
 		bufferevent_free(gc->bev);
 		gc->bev = NULL;
@@ -346,6 +360,40 @@ static void conn_flush(struct gconn *gc)
 static kube_grpc_call_t *stream_call(nghttp2_session *s, int32_t stream_id)
 {
 	return nghttp2_session_get_stream_user_data(s, stream_id);
+}
+
+/* Keepalive: every keepalive_time_ms send a PING; no ACK within
+ * keepalive_timeout_ms means the peer is gone (a half-open TCP connection
+ * would otherwise hang calls forever). */
+static void ping_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gconn *gc = arg;
+
+	if (gc->ping_outstanding) {
+		conn_fail(gc, "connection error: keepalive ping not answered");
+		return;
+	}
+	if (!gc->session || !gc->bev || gc->dead)
+		return;
+	if (gc->ncalls == 0) { /* idle: servers dislike pings without calls */
+		arm_ping(gc, gc->ch->keepalive_time_ms);
+		return;
+	}
+	nghttp2_submit_ping(gc->session, NGHTTP2_FLAG_NONE, NULL);
+	gc->ping_outstanding = true;
+	arm_ping(gc, gc->ch->keepalive_timeout_ms);
+	conn_flush(gc);
+}
+
+static void arm_ping(struct gconn *gc, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	if (gc->ch->keepalive_time_ms <= 0)
+		return;
+	if (!gc->ping_ev)
+		gc->ping_ev = evtimer_new(gc->ch->base, ping_cb, gc);
+	evtimer_add(gc->ping_ev, &tv);
 }
 
 static int on_header(nghttp2_session *s, const nghttp2_frame *frame, const uint8_t *name,
@@ -436,6 +484,10 @@ static int on_frame_recv(nghttp2_session *s, const nghttp2_frame *frame, void *u
 		gc->dead = true; /* running streams finish; new calls reconnect */
 		if (gc->ch->cur == gc)
 			gc->ch->cur = NULL;
+	} else if (frame->hd.type == NGHTTP2_PING && (frame->hd.flags & NGHTTP2_FLAG_ACK) &&
+		   gc->ping_outstanding) {
+		gc->ping_outstanding = false;
+		arm_ping(gc, gc->ch->keepalive_time_ms);
 	}
 	return 0;
 }
@@ -550,7 +602,9 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 
 	if (what & BEV_EVENT_CONNECTED) {
 		gc->connected = true;
+		gc->ch->pref_host = gc->addr_host[gc->addr_idx];
 		evtimer_del(gc->connect_ev);
+		arm_ping(gc, gc->ch->keepalive_time_ms);
 		conn_flush(gc);
 		return;
 	}
@@ -632,23 +686,30 @@ static int conn_new(kube_grpc_channel_t *ch, struct gconn **ret)
 		gc->addrlens[0] = sizeof(*un);
 		gc->naddrs = 1;
 	} else {
-		struct evutil_addrinfo hints = { 0 }, *ai = NULL;
-		char port[16];
+		/* every endpoint's addresses, starting with the preferred endpoint */
+		for (int k = 0; k < ch->nhosts; k++) {
+			int h = (ch->pref_host + k) % ch->nhosts;
+			struct evutil_addrinfo hints = { 0 }, *ai = NULL;
+			char port[16];
 
-		hints.ai_family = AF_UNSPEC;
-		hints.ai_socktype = SOCK_STREAM;
-		snprintf(port, sizeof(port), "%d", ch->port);
-		if (evutil_getaddrinfo(ch->host, port, &hints, &ai) != 0 || !ai) {
+			hints.ai_family = AF_UNSPEC;
+			hints.ai_socktype = SOCK_STREAM;
+			snprintf(port, sizeof(port), "%d", ch->ports[h]);
+			if (evutil_getaddrinfo(ch->hosts[h], port, &hints, &ai) != 0 || !ai)
+				continue;
+			for (struct evutil_addrinfo *a = ai; a && gc->naddrs < MAX_ADDRS; a = a->ai_next) {
+				if (a->ai_addrlen > sizeof(gc->addrs[0]))
+					continue;
+				memcpy(&gc->addrs[gc->naddrs], a->ai_addr, a->ai_addrlen);
+				gc->addr_host[gc->naddrs] = h;
+				gc->addrlens[gc->naddrs++] = (socklen_t)a->ai_addrlen;
+			}
+			evutil_freeaddrinfo(ai);
+		}
+		if (gc->naddrs == 0) {
 			kube_free(gc);
 			return -EHOSTUNREACH;
 		}
-		for (struct evutil_addrinfo *a = ai; a && gc->naddrs < MAX_ADDRS; a = a->ai_next) {
-			if (a->ai_addrlen > sizeof(gc->addrs[0]))
-				continue;
-			memcpy(&gc->addrs[gc->naddrs], a->ai_addr, a->ai_addrlen);
-			gc->addrlens[gc->naddrs++] = (socklen_t)a->ai_addrlen;
-		}
-		evutil_freeaddrinfo(ai);
 	}
 	r = conn_open(gc);
 	if (r < 0) {
@@ -678,49 +739,95 @@ static int conn_new(kube_grpc_channel_t *ch, struct gconn **ret)
 
 /* ---- channel ---- */
 
-static int parse_target(kube_grpc_channel_t *ch, const char *t)
+/* One "host:port" / "http://host:port" / "https://host:port" endpoint. */
+static int parse_endpoint(const char *t, size_t len, bool *ret_tls, char **ret_host,
+			  int *ret_port, char **ret_authority)
 {
-	const char *p = t, *colon;
+	_cleanup_free_ char *item = kube_strndup(t, len);
+	const char *p = item, *colon;
 	char *end;
 	long port;
+	bool tls = false;
 
-	if (kube_startswith(t, "unix://")) {
-		p = t + 7;
-		goto unix_path;
-	}
-	if (kube_startswith(t, "unix:")) {
-		p = t + 5;
-unix_path:
-		if (*p != '/' || strlen(p) >= sizeof(((struct sockaddr_un *)0)->sun_path))
-			return -EINVAL;
-		ch->unix_path = kube_strdup(p);
-		return 0;
-	}
-	if (kube_startswith(t, "http://"))
-		p = t + 7;
-	else if (kube_startswith(t, "https://")) {
-		p = t + 8;
-		ch->tls = true;
+	if (kube_startswith(item, "http://"))
+		p = item + 7;
+	else if (kube_startswith(item, "https://")) {
+		p = item + 8;
+		tls = true;
 	}
 	if (*p == '[') {
 		const char *rb = strchr(p, ']');
 
-		if (!rb || rb[1] != ':')
+		if (!rb || rb[1] != ':' || rb == p + 1)
 			return -EINVAL;
-		ch->host = kube_strndup(p + 1, (size_t)(rb - p - 1));
 		colon = rb + 1;
 	} else {
 		colon = strrchr(p, ':');
 		if (!colon || colon == p)
 			return -EINVAL;
-		ch->host = kube_strndup(p, (size_t)(colon - p));
 	}
 	port = strtol(colon + 1, &end, 10);
-	if ((*end != '\0' && strcmp(end, "/") != 0) || port <= 0 || port > 65535)
+	if ((*end != '\0' && strcmp(end, "/") != 0) || port <= 0 || port > 65535 ||
+	    end == colon + 1)
 		return -EINVAL;
-	ch->port = (int)port;
-	ch->authority = kube_strndup(p, strcspn(p, "/"));
+	*ret_tls = tls;
+	*ret_host = *p == '[' ? kube_strndup(p + 1, (size_t)(colon - 1 - (p + 1)))
+			      : kube_strndup(p, (size_t)(colon - p));
+	*ret_port = (int)port;
+	*ret_authority = kube_strndup(p, strcspn(p, "/"));
 	return 0;
+}
+
+static int parse_target(kube_grpc_channel_t *ch, const char *t)
+{
+	const char *p;
+
+	if (kube_startswith(t, "unix:")) {
+		p = kube_startswith(t, "unix://") ? t + 7 : t + 5;
+		if (*p != '/' || strlen(p) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+			return -EINVAL;
+		ch->unix_path = kube_strdup(p);
+		return 0;
+	}
+	/* a comma-separated list of endpoints (etcd --etcd-servers style) */
+	for (p = t; *p;) {
+		size_t len = strcspn(p, ",");
+		bool tls;
+		char *host, *authority;
+		int port;
+
+		if (ch->nhosts >= MAX_ENDPOINTS || parse_endpoint(p, len, &tls, &host, &port,
+								   &authority) < 0)
+			return -EINVAL;
+		if (ch->nhosts > 0 && tls != ch->tls) {
+			kube_free(host);
+			kube_free(authority);
+			return -EINVAL; /* all https or none */
+		}
+		ch->tls = tls;
+		ch->hosts = kube_realloc(ch->hosts, (size_t)(ch->nhosts + 1) * sizeof(char *));
+		ch->ports = kube_realloc(ch->ports, (size_t)(ch->nhosts + 1) * sizeof(int));
+		ch->hosts[ch->nhosts] = host;
+		ch->ports[ch->nhosts++] = port;
+		if (!ch->authority)
+			ch->authority = authority;
+		else
+			kube_free(authority);
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return ch->nhosts > 0 ? 0 : -EINVAL;
+}
+
+static void channel_free_targets(kube_grpc_channel_t *ch)
+{
+	for (int i = 0; i < ch->nhosts; i++)
+		kube_free(ch->hosts[i]);
+	kube_free(ch->hosts);
+	kube_free(ch->ports);
+	kube_free(ch->unix_path);
+	kube_free(ch->authority);
 }
 
 kube_grpc_channel_t *kube_grpc_channel_new(struct event_base *base, const kube_grpc_config_t *cfg,
@@ -734,9 +841,7 @@ kube_grpc_channel_t *kube_grpc_channel_new(struct event_base *base, const kube_g
 	}
 	ch = kube_calloc(1, sizeof(*ch));
 	if (parse_target(ch, cfg->target) < 0) {
-		kube_free(ch->host);
-		kube_free(ch->unix_path);
-		kube_free(ch->authority);
+		channel_free_targets(ch);
 		kube_free(ch);
 		*ret_err = -EINVAL;
 		return NULL;
@@ -750,6 +855,8 @@ kube_grpc_channel_t *kube_grpc_channel_new(struct event_base *base, const kube_g
 	ch->connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
 							     : DEFAULT_CONNECT_MS;
 	ch->max_message = cfg->max_message ? cfg->max_message : DEFAULT_MAX_MESSAGE;
+	ch->keepalive_time_ms = cfg->keepalive_time_ms;
+	ch->keepalive_timeout_ms = cfg->keepalive_timeout_ms > 0 ? cfg->keepalive_timeout_ms : 20000;
 	if (base) {
 		ch->base = base;
 	} else {
@@ -766,6 +873,15 @@ struct event_base *kube_grpc_channel_base(const kube_grpc_channel_t *ch)
 	return ch->base;
 }
 
+size_t kube_grpc_channel_connections(const kube_grpc_channel_t *ch)
+{
+	size_t n = 0;
+
+	for (const struct gconn *gc = ch->conns; gc; gc = gc->next)
+		n += gc->bev != NULL;
+	return n;
+}
+
 void kube_grpc_channel_free(kube_grpc_channel_t *ch)
 {
 	if (!ch)
@@ -774,9 +890,7 @@ void kube_grpc_channel_free(kube_grpc_channel_t *ch)
 		kube_grpc_call_cancel(ch->calls);
 	while (ch->conns)
 		conn_free(ch->conns);
-	kube_free(ch->host);
-	kube_free(ch->unix_path);
-	kube_free(ch->authority);
+	channel_free_targets(ch);
 	if (ch->own_base)
 		event_base_free(ch->base);
 	kube_free(ch);
@@ -941,6 +1055,18 @@ int kube_grpc_call_send(kube_grpc_call_t *call, const void *msg, size_t len)
 		kube_buf_append(&call->out, msg, len);
 	resume(call);
 	return 0;
+}
+
+int kube_grpc_call_send_pb(kube_grpc_call_t *call, const ProtobufCMessage *msg)
+{
+	size_t len = protobuf_c_message_get_packed_size(msg);
+	uint8_t *buf = kube_malloc(len + 1);
+	int r;
+
+	protobuf_c_message_pack(msg, buf);
+	r = kube_grpc_call_send(call, buf, len);
+	kube_free(buf);
+	return r;
 }
 
 int kube_grpc_call_close_send(kube_grpc_call_t *call)

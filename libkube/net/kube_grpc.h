@@ -11,6 +11,10 @@
  * Targets: "host:port" or "http://host:port" (h2c, prior knowledge),
  * "unix:/path" or "unix:///path" (h2c over a unix socket), and
  * "https://host:port" (TLS with ALPN h2, once net/kube_tls is available).
+ * A comma-separated list of TCP endpoints ("a:2379,b:2379", as
+ * --etcd-servers) makes one channel that connects to the endpoint that last
+ * worked, or else the next one that accepts; calls in flight when a
+ * connection fails end UNAVAILABLE, and the next call reconnects.
  *
  * Status: every call ends with a gRPC status code (KUBE_GRPC_OK or one of
  * the codes below) and message, taken from the grpc-status/grpc-message
@@ -67,6 +71,9 @@ typedef struct kube_grpc_config {
 	const char *authority;	  /* :authority; default host:port, "localhost" for unix */
 	int connect_timeout_ms;	  /* default 20000 */
 	size_t max_message;	  /* largest message received; default 64 MiB */
+	int keepalive_time_ms;	  /* PING the server this often; 0 = never (default) */
+	int keepalive_timeout_ms; /* no PING ACK within this: connection failed
+				   * (calls end UNAVAILABLE); default 20000 */
 	/* TLS for https:// targets (needs net/kube_tls). */
 	const char *ca_file, *cert_file, *key_file, *server_name;
 	bool insecure_skip_verify;
@@ -88,6 +95,8 @@ kube_grpc_channel_t *kube_grpc_channel_new(struct event_base *base, const kube_g
 /* Cancel every call (no callbacks), close connections, free. Accepts NULL. */
 void kube_grpc_channel_free(kube_grpc_channel_t *ch);
 struct event_base *kube_grpc_channel_base(const kube_grpc_channel_t *ch);
+/* Open connections (for tests and metrics). */
+size_t kube_grpc_channel_connections(const kube_grpc_channel_t *ch);
 
 /* Start a call to method ("/package.Service/Method"). timeout_ms > 0 sets
  * the deadline (sent as grpc-timeout and enforced locally). metadata is a
@@ -102,6 +111,8 @@ kube_grpc_call_t *kube_grpc_call_start(kube_grpc_channel_t *ch, const char *meth
 /* Queue one message (the 5-byte gRPC prefix is added). Returns 0, or -EPIPE
  * after close_send or once the call ended. */
 int kube_grpc_call_send(kube_grpc_call_t *call, const void *msg, size_t len);
+/* Pack a protobuf-c message and send it. Returns as kube_grpc_call_send. */
+int kube_grpc_call_send_pb(kube_grpc_call_t *call, const struct ProtobufCMessage *msg);
 /* Half-close: no more messages from us (END_STREAM after the queued ones). */
 int kube_grpc_call_close_send(kube_grpc_call_t *call);
 /* Cancel: RST_STREAM(CANCEL) to the server, no more callbacks, free. Not

@@ -436,6 +436,7 @@ static bool idempotent(const char *m)
 }
 
 static void conn_read_cb(struct bufferevent *bev, void *arg);
+static bool call_input(kube_http_call_t *call, struct bufferevent *bev);
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
 static int call_connect(kube_http_call_t *call);
 static void h2_start(struct conn *cn);
@@ -576,9 +577,8 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 	if (what & BEV_EVENT_EOF) {
 		/* read what is left; a read-until-close body ends here */
-		conn_read_cb(bev, call);
-		if (call->state == ST_DONE)
-			return; /* freed */
+		if (call_input(call, bev))
+			return; /* ended and freed */
 		if (call->state == ST_BODY && call->body_mode == BODY_CLOSE) {
 			call->keep_alive = false;
 			call_finish(call, 0);
@@ -873,14 +873,12 @@ static int parse(kube_http_call_t *call, struct evbuffer *in)
 	return 0;
 }
 
-static void conn_read_cb(struct bufferevent *bev, void *arg)
+/* Parse what arrived. Returns true if the call ended (and is freed). */
+static bool call_input(kube_http_call_t *call, struct bufferevent *bev)
 {
-	kube_http_call_t *call = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	int r;
 
-	if (call->state == ST_DONE)
-		return;
 	if (evbuffer_get_length(in) > 0)
 		call->got_bytes = true;
 	if (call->state == ST_CONNECTING)
@@ -888,10 +886,15 @@ static void conn_read_cb(struct bufferevent *bev, void *arg)
 	if (call->client->cfg.idle_timeout_ms > 0)
 		arm_ms(call->timer_ev, call->client->cfg.idle_timeout_ms);
 	r = parse(call, in);
-	if (r < 0)
-		call_finish(call, r);
-	else if (r == 1)
-		call_finish(call, 0);
+	if (r == 0)
+		return false;
+	call_finish(call, r < 0 ? r : 0);
+	return true;
+}
+
+static void conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	call_input(arg, bev);
 }
 
 /* ---- HTTP/2 ---- */

@@ -12,8 +12,16 @@
  * call, kube_http_client_do(), that runs the client's private loop.
  *
  * URLs: "http://host[:port]/path?query" and "https://..." (host may be
- * "[v6addr]"). With config.unix_socket set, every request connects to that
- * socket and the URL's host only fills the Host header.
+ * "[v6addr]"). https:// needs net/kube_tls; until it is linked in, such
+ * calls end with -EPROTONOSUPPORT. With config.unix_socket set, every
+ * request connects to that socket and the URL's host only fills the Host
+ * header. Names are resolved with a blocking getaddrinfo() when a
+ * connection is made; each address is tried in turn until one accepts.
+ *
+ * Retries, as Go's transport does: an idempotent request that finds its
+ * pooled keep-alive connection closed by the server before any response
+ * byte is sent again once on a new connection; an HTTP/2 stream the server
+ * refused unprocessed (GOAWAY, REFUSED_STREAM) is sent again (up to 4 times).
  *
  * Ownership: the client owns its connections and calls. A call lives until
  * its done callback returns (or it is cancelled). The response passed to a
@@ -22,7 +30,8 @@
  *
  * Threading: a client and its calls belong to the thread running its
  * event_base. A client made with base NULL owns a private base and is for
- * the blocking API only; one blocking call at a time.
+ * the blocking API only; one blocking call at a time. Never free the client
+ * from inside one of its callbacks.
  */
 #ifndef KUBE_HTTP_CLIENT_H
 #define KUBE_HTTP_CLIENT_H
@@ -109,8 +118,9 @@ size_t kube_http_client_idle_connections(const kube_http_client_t *c);
  * later, from the loop, never from inside this function. */
 kube_http_call_t *kube_http_client_start(kube_http_client_t *c, const kube_http_request_t *req,
 					 kube_http_done_fn done, void *arg, int *ret_err);
-/* Abort a call: no more callbacks; its connection is closed. Not from
- * inside the call's own done callback. */
+/* Abort a call: no more callbacks; its connection is closed (HTTP/1.1) or
+ * its stream reset (HTTP/2). Not from inside the call's own callbacks (from
+ * on_data, return an error instead). */
 void kube_http_call_cancel(kube_http_call_t *call);
 
 /* Blocking: run the request to its end on the client's own loop. Returns 0

@@ -350,8 +350,6 @@ static void send_watch_create(kube_grpc_call_t *call, const char *prefix, const 
 {
 	Etcdserverpb__WatchRequest req = ETCDSERVERPB__WATCH_REQUEST__INIT;
 	Etcdserverpb__WatchCreateRequest cr = ETCDSERVERPB__WATCH_CREATE_REQUEST__INIT;
-	uint8_t buf[256];
-	size_t n;
 
 	cr.key.data = (uint8_t *)prefix;
 	cr.key.len = strlen(prefix);
@@ -359,8 +357,7 @@ static void send_watch_create(kube_grpc_call_t *call, const char *prefix, const 
 	cr.range_end.len = strlen(end);
 	req.request_union_case = ETCDSERVERPB__WATCH_REQUEST__REQUEST_UNION_CREATE_REQUEST;
 	req.create_request = &cr;
-	n = etcdserverpb__watch_request__pack(&req, buf);
-	kube_grpc_call_send(call, buf, n);
+	kube_grpc_call_send_pb(call, &req.base);
 }
 
 static void run_until(kube_grpc_channel_t *ch, bool *flag, int *counter, int want, int ms)
@@ -471,10 +468,11 @@ TEST(grpc_etcd_multiplexed)
 		ASSERT_OK(kube_grpc_call_close_send(call));
 		ASSERT_EQ(kube_grpc_call_send(call, buf, n), -EPIPE);
 	}
-	int want = 20;
-	run_until(ch, NULL, &st.done, want, 10000);
+	ASSERT_EQ(kube_grpc_channel_connections(ch), 1); /* 20 streams, one connection */
+	run_until(ch, NULL, &st.done, 20, 10000);
 	ASSERT_EQ(st.done, 20);
 	ASSERT_EQ(st.ok, 20);
+	ASSERT_EQ(kube_grpc_channel_connections(ch), 1);
 	kube_grpc_channel_free(ch);
 }
 
@@ -691,4 +689,62 @@ TEST(grpc_goaway_retry_through_nginx)
 	kube_grpc_channel_free(ch);
 	kill(ng, SIGTERM);
 	waitpid(ng, NULL, 0);
+}
+
+TEST(grpc_etcd_keepalive_detects_stopped_server)
+{
+	kube_grpc_config_t cfg = { .keepalive_time_ms = 300, .keepalive_timeout_ms = 300 };
+	kube_grpc_channel_t *ch;
+	struct watch_state st = { 0 };
+	kube_grpc_call_t *call;
+	int err = 0;
+	int64_t t0;
+
+	etcd_ensure();
+	cfg.target = etcd_target;
+	ch = kube_grpc_channel_new(NULL, &cfg, &err);
+	call = kube_grpc_call_start(ch, "/etcdserverpb.Watch/Watch", 0, NULL, watch_msg,
+				    watch_done, &st);
+	send_watch_create(call, "/ka/", "/ka0");
+	run_until(ch, &st.created, NULL, 0, 5000);
+	ASSERT_TRUE(st.created);
+	/* a frozen server keeps the TCP connection open but answers nothing */
+	kill(etcd_pid, SIGSTOP);
+	t0 = kube_now_ns();
+	run_until(ch, &st.done, NULL, 0, 5000);
+	kill(etcd_pid, SIGCONT);
+	ASSERT_TRUE(st.done);
+	ASSERT_EQ(st.done_code, KUBE_GRPC_UNAVAILABLE);
+	ASSERT_LT(kube_now_ns() - t0, 2000 * 1000000LL);
+	/* the channel reconnects for the next call */
+	ASSERT_EQ(put(ch, "/ka/after", "x", NULL), KUBE_GRPC_OK);
+	kube_grpc_channel_free(ch);
+}
+
+TEST(grpc_etcd_endpoint_failover)
+{
+	int dead = free_port();
+	_cleanup_free_ char *t1 = NULL, *t2 = NULL;
+	kube_grpc_channel_t *ch;
+
+	etcd_ensure();
+	t1 = kube_asprintf("127.0.0.1:%d,http://%s", dead, etcd_target);
+	t2 = kube_asprintf("%s,127.0.0.1:%d", etcd_target, dead);
+	/* the first endpoint refuses: the channel goes on to the next */
+	ch = channel(t1);
+	ASSERT_NOT_NULL(ch);
+	ASSERT_EQ(put(ch, "/failover/a", "1", NULL), KUBE_GRPC_OK);
+	ASSERT_EQ(put(ch, "/failover/b", "2", NULL), KUBE_GRPC_OK);
+	kube_grpc_channel_free(ch);
+	ch = channel(t2);
+	ASSERT_EQ(put(ch, "/failover/c", "3", NULL), KUBE_GRPC_OK);
+	kube_grpc_channel_free(ch);
+
+	static const char *const bad[] = { "a:1,unix:/x", "https://a:1,http://b:2", ",a:1", "a:1,,b:2" };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		kube_grpc_config_t cfg = { .target = bad[i] };
+		int err = 0;
+
+		ASSERT_NULL(kube_grpc_channel_new(NULL, &cfg, &err));
+	}
 }

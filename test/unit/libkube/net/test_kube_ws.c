@@ -412,7 +412,7 @@ struct ws_server {
 static void *ws_server_main(void *arg)
 {
 	struct ws_server *s = arg;
-	char buf[4096], resp[512], acc[29], key[64] = "";
+	char buf[4096] = "", resp[512], acc[29], key[64] = "";
 	size_t have = 0;
 	int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
 	kube_ws_decoder_t *d;
