@@ -7,6 +7,7 @@
  */
 #include "apiserver.h"
 #include "apiserver_fields.h"
+#include "apiserver_table.h"
 
 #include "api/kube_json.h"
 #include "api/kube_selector.h"
@@ -38,6 +39,8 @@ typedef struct watcher {
 	kube_selector_t *lsel;
 	kube_fieldsel_t *fsel;
 	bool bookmarks;
+	bool as_table;	   /* events carry one-row Tables */
+	bool sent_columns; /* the first Table carried the column definitions */
 	struct event *timeout, *bookmark;
 	struct watcher *prev, *next;
 } watcher_t;
@@ -316,7 +319,8 @@ static void watcher_end(watcher_t *w)
 	kube_free(w);
 }
 
-static void watcher_send(watcher_t *w, rcbuf_t *b)
+/* Returns false when the watcher was ended (and freed). */
+static bool watcher_send(watcher_t *w, rcbuf_t *b)
 {
 	b->refs++;
 	if (kube_http_stream_write_ref(w->req, b->data, b->len, rcbuf_release, b) < 0 ||
@@ -324,7 +328,9 @@ static void watcher_send(watcher_t *w, rcbuf_t *b)
 		if (kube_http_stream_pending(w->req) > SLOW_WATCHER_BYTES)
 			klog_v(2, "watch: closing a slow watcher of %s", w->c->kind->resource);
 		watcher_end(w);
+		return false;
 	}
+	return true;
 }
 
 static void send_raw(watcher_t *w, const char *s)
@@ -345,8 +351,32 @@ static void send_bookmark(watcher_t *w, int64_t rev, bool initial_end)
 	kube_buf_clear(&b);
 }
 
-/* Deliver one ring event to w, with the type its filters make of it. */
-static void deliver(watcher_t *w, const ring_event_t *ev, rcbuf_t **lines)
+/* A Table watcher gets its own line per event: one row, and the column
+ * definitions only in the first. */
+static bool send_table(watcher_t *w, int type, const apiserver_obj_t *o)
+{
+	kube_buf_t b = KUBE_BUF_INIT;
+	cJSON *objs[1] = { o->obj };
+	char rv[32];
+
+	snprintf(rv, sizeof(rv), "%lld", (long long)o->rev);
+	kube_buf_printf(&b, "{\"type\":\"%s\",\"object\":", ev_names[type]);
+	apiserver_table_render(&b, w->k, objs, 1, 1, rv, NULL, !w->sent_columns, kube_wall_ns());
+	kube_buf_puts(&b, "}\n");
+	w->sent_columns = true;
+	if (kube_http_stream_write(w->req, b.data, b.len) < 0 ||
+	    kube_http_stream_pending(w->req) > SLOW_WATCHER_BYTES) {
+		kube_buf_clear(&b);
+		watcher_end(w);
+		return false;
+	}
+	kube_buf_clear(&b);
+	return true;
+}
+
+/* Deliver one ring event to w, with the type its filters make of it.
+ * Returns false when the watcher was ended. */
+static bool deliver(watcher_t *w, const ring_event_t *ev, rcbuf_t **lines)
 {
 	bool now = watcher_matches(w, ev->obj);
 	bool before = ev->prev && watcher_matches(w, ev->prev);
@@ -354,14 +384,16 @@ static void deliver(watcher_t *w, const ring_event_t *ev, rcbuf_t **lines)
 
 	if (type == EV_MODIFIED) {
 		if (!now && !before)
-			return;
+			return true;
 		type = now && before ? EV_MODIFIED : now ? EV_ADDED : EV_DELETED;
 	} else if (!now) {
-		return;
+		return true;
 	}
+	if (w->as_table)
+		return send_table(w, type, ev->obj);
 	if (!lines[type])
 		lines[type] = event_line(type, ev->obj);
-	watcher_send(w, lines[type]);
+	return watcher_send(w, lines[type]);
 }
 
 static void on_watch_close(kube_http_req_t *req, void *arg)
@@ -467,8 +499,13 @@ void apiserver_cache_watch(apiserver_t *s, apiserver_cache_t *c, const kube_kind
 	w->lsel = lsel;
 	w->fsel = fsel;
 	w->bookmarks = param_true(kube_http_req_query_param(req, "allowWatchBookmarks"));
+	{
+		const char *accept = kube_http_req_header(req, "Accept");
+		w->as_table = accept && strstr(accept, "as=Table") != NULL;
+	}
 
-	kube_http_stream_start(req, 200, "application/json");
+	kube_http_stream_start(req, 200, w->as_table ? "application/json;as=Table;v=v1;g=meta.k8s.io"
+						     : "application/json");
 	if (rv > 0 && rv < c->ring_base_rev) {
 		kube_free(w->ns);
 		kube_free(w->name);
@@ -492,10 +529,16 @@ void apiserver_cache_watch(apiserver_t *s, apiserver_cache_t *c, const kube_kind
 			rcbuf_t *lines[3] = { NULL };
 			if (!watcher_matches(w, ev.obj))
 				continue;
+			bool alive;
+			if (w->as_table) {
+				if (!send_table(w, EV_ADDED, ev.obj))
+					return;
+				continue;
+			}
 			lines[EV_ADDED] = event_line(EV_ADDED, ev.obj);
-			watcher_send(w, lines[EV_ADDED]);
+			alive = watcher_send(w, lines[EV_ADDED]);
 			rcbuf_release(lines[EV_ADDED]);
-			if (kube_http_req_closed(req))
+			if (!alive)
 				return;
 		}
 		rv = s->cache_rev;
@@ -508,12 +551,15 @@ void apiserver_cache_watch(apiserver_t *s, apiserver_cache_t *c, const kube_kind
 		for (size_t i = 0; i < c->ring_len; i++) {
 			ring_event_t *ev = &c->ring[(c->ring_start + i) % c->ring_cap];
 			rcbuf_t *lines[3] = { NULL };
+			bool alive;
 			if (ev->rev <= rv)
 				continue;
-			deliver(w, ev, lines);
+			alive = deliver(w, ev, lines);
 			for (int t = 0; t < 3; t++)
 				if (lines[t])
 					rcbuf_release(lines[t]);
+			if (!alive)
+				return;
 		}
 	}
 
