@@ -758,11 +758,11 @@ static cJSON *mutate(op_t *op, const cJSON *cur)
 		if (strcmp(op->k->resource, "namespaces") == 0)
 			copy_field(next, cur, "status.phase");
 		apiserver_defaults_apply(op->k, next);
-		if (has_generation(op->k) &&
-		    !kube_json_equal(kube_json_get(next, "spec"), kube_json_get(cur, "spec")))
-			kube_json_set_int64(next, "metadata.generation",
-					    kube_json_get_int64(cur, "metadata.generation", 1) + 1);
 	}
+	if (has_generation(op->k) &&
+	    !kube_json_equal(kube_json_get(next, "spec"), kube_json_get(cur, "spec")))
+		kube_json_set_int64(next, "metadata.generation",
+				    kube_json_get_int64(cur, "metadata.generation", 1) + 1);
 	{
 		kube_status_t *st = kube_status_invalid_new();
 		apiserver_validate(op->k, next, cur, st);
