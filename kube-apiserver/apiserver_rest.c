@@ -526,7 +526,9 @@ static void do_list_store(void *arg)
 			op->st = kube_status_bad_request("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
 			goto out;
 		}
-		start_key = kube_asprintf("%s%s", prefix, start);
+		/* The token's start is the last key plus NUL: the next key after it.
+		 * Names never hold \x01, so last key + \x01 is that key for the store. */
+		start_key = kube_asprintf("%s%s\x01", prefix, start);
 	}
 	r = kube_store_list(s->store, prefix, start_key, limit, rev, &l);
 	if (r == -KUBE_STORE_ECOMPACTED) {
