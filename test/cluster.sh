@@ -36,19 +36,6 @@ until curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
 	sleep 0.1
 done
 
-# The other programs join once they do more than parse flags: one that
-# exits at once says why in its log.
-for p in kube-scheduler kube-controller-manager kubelet kube-proxy; do
-	"$BIN/$p" --master="http://127.0.0.1:$PORT" >"$DIR/$p.log" 2>&1 &
-	pid=$!
-	sleep 0.2
-	if kill -0 "$pid" 2>/dev/null; then
-		pids="$pids $pid"
-	else
-		echo "$p: not started: $(tail -1 "$DIR/$p.log" | sed 's/^[IWEF][0-9 :.]*[0-9]* [^]]*] //')"
-	fi
-done
-
 cat >"$DIR/kubeconfig" <<CONF
 apiVersion: v1
 kind: Config
@@ -66,6 +53,23 @@ users:
 - name: local
   user: {}
 CONF
+
+# The other programs join once they do more than parse flags: one that
+# exits at once says why in its log.
+for p in kube-scheduler kube-controller-manager kubelet kube-proxy; do
+	case $p in
+	kubelet) "$BIN/$p" --kubeconfig="$DIR/kubeconfig" >"$DIR/$p.log" 2>&1 & ;;
+	*) "$BIN/$p" --master="http://127.0.0.1:$PORT" >"$DIR/$p.log" 2>&1 & ;;
+	esac
+	pid=$!
+	sleep 0.2
+	if kill -0 "$pid" 2>/dev/null; then
+		pids="$pids $pid"
+	else
+		echo "$p: not started: $(tail -1 "$DIR/$p.log" | sed 's/^[IWEF][0-9 :.]*[0-9]* [^]]*] //')"
+	fi
+done
+
 
 cat <<MSG
 kube-apiserver is serving on http://127.0.0.1:$PORT (embedded store in $DIR/data).
