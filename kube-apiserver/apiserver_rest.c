@@ -526,7 +526,9 @@ static void do_list_store(void *arg)
 			op->st = kube_status_bad_request("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
 			goto out;
 		}
-		start_key = kube_asprintf("%s%s", prefix, start);
+		/* The token's start is the last key plus NUL: the next key after it.
+		 * Names never hold \x01, so last key + \x01 is that key for the store. */
+		start_key = kube_asprintf("%s%s\x01", prefix, start);
 	}
 	r = kube_store_list(s->store, prefix, start_key, limit, rev, &l);
 	if (r == -KUBE_STORE_ECOMPACTED) {
@@ -758,11 +760,11 @@ static cJSON *mutate(op_t *op, const cJSON *cur)
 		if (strcmp(op->k->resource, "namespaces") == 0)
 			copy_field(next, cur, "status.phase");
 		apiserver_defaults_apply(op->k, next);
-		if (has_generation(op->k) &&
-		    !kube_json_equal(kube_json_get(next, "spec"), kube_json_get(cur, "spec")))
-			kube_json_set_int64(next, "metadata.generation",
-					    kube_json_get_int64(cur, "metadata.generation", 1) + 1);
 	}
+	if (has_generation(op->k) &&
+	    !kube_json_equal(kube_json_get(next, "spec"), kube_json_get(cur, "spec")))
+		kube_json_set_int64(next, "metadata.generation",
+				    kube_json_get_int64(cur, "metadata.generation", 1) + 1);
 	{
 		kube_status_t *st = kube_status_invalid_new();
 		apiserver_validate(op->k, next, cur, st);

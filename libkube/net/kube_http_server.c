@@ -80,6 +80,9 @@ struct conn {
 	bool timer_is_read;   /* read deadline (408) rather than idle */
 	bool processing;      /* inside conn_process(): frees are deferred */
 	bool dead;	      /* conn_free() was asked for while processing */
+	bool lingering;	      /* after an error answer: discard input until EOF */
+	bool shut_wr;
+	uint64_t discarded;
 	char remote[64];
 };
 
@@ -100,6 +103,7 @@ struct kube_http_server {
 
 static void conn_free(conn_t *c);
 static void req_free(kube_http_req_t *r);
+static void timer_stop(conn_t *c);
 static void conn_process(conn_t *c);
 static void server_check_shutdown(kube_http_server_t *srv);
 
@@ -240,10 +244,18 @@ static void conn_fail(conn_t *c, int status)
 		c->req = NULL;
 		req_free(r);
 	}
+	/* Linger: keep reading (and discarding) what the client is still
+	 * sending, so it sees the answer rather than a reset. */
 	c->state = CONN_CLOSING;
-	bufferevent_disable(c->bev, EV_READ);
-	if (evbuffer_get_length(out) == 0)
-		conn_free(c);
+	c->lingering = true;
+	bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
+	evbuffer_drain(bufferevent_get_input(c->bev), evbuffer_get_length(bufferevent_get_input(c->bev)));
+	timer_stop(c);
+	{
+		struct timeval tv = { 2, 0 };
+		c->timer_is_read = false;
+		evtimer_add(c->timer, &tv);
+	}
 }
 
 /* ---- timers ---- */
@@ -495,8 +507,15 @@ static void process(conn_t *c)
 			c->state = CONN_CHUNK_SIZE;
 			break;
 		}
-		case CONN_HANDLING:
 		case CONN_CLOSING:
+			if (c->lingering && avail) {
+				c->discarded += avail;
+				evbuffer_drain(in, avail);
+				if (c->discarded > ((uint64_t)srv->cfg.max_body_bytes << 2))
+					conn_free(c);
+			}
+			return;
+		case CONN_HANDLING:
 			return;
 		}
 	}
@@ -528,8 +547,14 @@ static void conn_write_cb(struct bufferevent *bev, void *arg)
 	conn_t *c = arg;
 
 	if (c->state == CONN_CLOSING &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-		conn_free(c);
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+		if (!c->lingering) {
+			conn_free(c);
+		} else if (!c->shut_wr) {
+			c->shut_wr = true;
+			shutdown(bufferevent_getfd(bev), SHUT_WR);
+		}
+	}
 }
 
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg)

@@ -1,159 +1,196 @@
-"""Shared fixtures for the end-to-end suites (owned by the kube-apiserver work).
+"""Shared fixtures for the end-to-end suites.
 
-Every suite drives real processes on 127.0.0.1:
-
-* ``ApiServer`` starts ``$KUBE_BIN/kube-apiserver`` on a free insecure port
-  with a temporary ``--data-dir``, waits for ``/readyz``, and stops it by PID.
-  At teardown the test fails if the server's log holds a sanitizer report, a
-  check failure or an internal error.
-* ``Kubectl`` runs the real Go kubectl (``kubectl.1.32`` by default, the
-  binary named exactly) with ``-s http://127.0.0.1:PORT`` and its own
-  ``--cache-dir``; ``create``/``apply``/``replace`` get ``--validate=false``
-  until the server serves OpenAPI (issue 4).
-* ``client`` is the official Python client (``kubernetes.client``) pointed at
-  the server with ``Configuration().host``.
-* ``Http`` sends raw requests (for status codes and bodies kubectl hides).
-
-Fixtures:
-  ``apiserver``       one server per test module (cheap: ready in ~10 ms)
-  ``fresh_apiserver`` one server per test
-  ``start_apiserver`` factory: ``start_apiserver(*extra_flags, data_dir=None)``
-  ``kubectl``         Kubectl bound to ``apiserver``
-  ``client``          kubernetes.client.ApiClient bound to ``apiserver``
-  ``http``            Http bound to ``apiserver``
-  ``ns``              a new namespace in ``apiserver`` for the test
+Every fixture starts real processes on 127.0.0.1 with free ports and a
+temporary directory, and stops them by PID at teardown. A daemon whose log
+shows a sanitizer report fails the test that used it.
 """
-
-import http.client as httplib
 import json
 import os
-import re
-import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import time
-import uuid
+import urllib.error
+import urllib.request
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-KUBE_BIN = os.environ.get("KUBE_BIN") or os.path.join(ROOT, "_output", "bin")
-KUBECTL = os.environ.get("KUBECTL", "/usr/lib/google-cloud-sdk/bin/kubectl.1.32")
-
-# Lines in a server log that fail the test that ran the server.
-BAD_LOG = re.compile(
-    r"(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|"
-    r"SUMMARY: UndefinedBehaviorSanitizer|internal server error|check failed|"
-    r"Assertion .* failed|Segmentation fault)", re.I)
+BIN = os.environ.get("KUBE_BIN", os.path.join(ROOT, "_output", "bin"))
+GCLOUD = "/usr/lib/google-cloud-sdk/bin"
+KUBECTL = os.path.join(GCLOUD, "kubectl.1.32")
 
 
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
-def binary(name):
-    path = os.path.join(KUBE_BIN, name)
-    if not os.access(path, os.X_OK):
-        pytest.skip("%s is not built" % path)
-    return path
+def http(method, url, body=None, headers=None, timeout=10):
+    """One request; returns (status, headers, body bytes). Errors are answers too."""
+    data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    if data is not None and "Content-Type" not in (headers or {}):
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
 
 
 class ApiServer:
-    """One kube-apiserver process; restartable on the same data dir."""
+    """A kube-apiserver on a free insecure port with its own data dir."""
 
-    def __init__(self, tmpdir, extra=(), data_dir=None):
-        self.tmpdir = tmpdir
-        self.data_dir = data_dir or os.path.join(tmpdir, "data")
-        os.makedirs(self.data_dir, exist_ok=True)
-        self.extra = list(extra)
+    def __init__(self, tmpdir, extra_args=()):
+        self.dir = str(tmpdir)
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.data_dir = os.path.join(self.dir, "data")
+        self.log_path = os.path.join(self.dir, "apiserver.log")
+        self.extra_args = list(extra_args)
         self.proc = None
-        self.port = None
-        self.logs = []
-        self.log_path = None
+
+    def start(self):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [os.path.join(BIN, "kube-apiserver"), "--insecure-port=%d" % self.port,
+             "--secure-port=0", "--data-dir=" + self.data_dir, "--etcd-compaction-interval=0"]
+            + self.extra_args,
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("kube-apiserver exited: " + self.read_log())
+            try:
+                st, _, body = http("GET", self.url + "/readyz", timeout=1)
+                if st == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise RuntimeError("kube-apiserver not ready: " + self.read_log())
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, "log", None):
+            self.log.close()
+
+    def read_log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def get(self, path, **kw):
+        return http("GET", self.url + path, **kw)
+
+    def json(self, method, path, body=None, headers=None):
+        st, _, data = http(method, self.url + path, body, headers)
+        return st, (json.loads(data) if data else None)
+
+
+def check_log(log):
+    for bad in ("AddressSanitizer", "runtime error:", "LeakSanitizer"):
+        assert bad not in log, "sanitizer report in daemon log:\n" + log[-4000:]
+
+
+@pytest.fixture
+def apiserver(tmp_path):
+    srv = ApiServer(tmp_path).start()
+    yield srv
+    srv.stop()
+    check_log(srv.read_log())
+
+
+@pytest.fixture
+def kubectl(apiserver, tmp_path):
+    """Run the real kubectl against the fixture's server; returns CompletedProcess."""
+    cache = tmp_path / "kubectl-cache"
+
+    def run(*args, stdin=None, check=True, binary=KUBECTL):
+        cmd = [binary, "-s", apiserver.url, "--cache-dir", str(cache)] + list(args)
+        p = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=60)
+        if check and p.returncode != 0:
+            raise AssertionError("%s failed (%d): %s%s" % (" ".join(args), p.returncode, p.stdout, p.stderr))
+        return p
+    return run
+
+
+@pytest.fixture
+def pyclient(apiserver):
+    kubernetes = pytest.importorskip("kubernetes")
+    cfg = kubernetes.client.Configuration()
+    cfg.host = apiserver.url
+    return kubernetes.client.ApiClient(cfg)
+
+
+# ---------------------------------------------------------------------------
+# Module-scoped servers and richer helpers (kube-apiserver suites).
+#
+#   server        one kube-apiserver per test module (Server: restartable,
+#                 kill9(), request(), log checked at teardown)
+#   start_server  factory: start_server(*flags, data_dir=None) -> Server
+#   kctl          Kctl: the real kubectl bound to `server` (--validate=false
+#                 added to create/apply/replace -f until OpenAPI lands)
+#   client        kubernetes.client.ApiClient bound to `server`
+#   rawhttp       Http: raw requests against `server`, JSON in and out
+#   ns            a new namespace in `server` for one test
+# ---------------------------------------------------------------------------
+import http.client as httplib  # noqa: E402
+import re  # noqa: E402
+import uuid  # noqa: E402
+
+BAD_LOG = re.compile(
+    r"(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|"
+    r"SUMMARY: UndefinedBehaviorSanitizer|internal server error|check failed|"
+    r"Assertion .* failed)", re.I)
+
+
+class Server(ApiServer):
+    """ApiServer that retries on a lost port race, restarts on the same data
+    dir and port, and speaks raw HTTP."""
+
+    def __init__(self, tmpdir, extra_args=(), data_dir=None):
+        super().__init__(tmpdir, extra_args)
+        if data_dir:
+            self.data_dir = data_dir
         self.ready_seconds = None
 
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.port
-
-    def start(self, port=None, timeout=20):
-        exe = binary("kube-apiserver")
-        for attempt in range(5):
-            self.port = port or free_port()
-            self.log_path = os.path.join(self.tmpdir, "apiserver-%d.log" % len(self.logs))
-            self.logs.append(self.log_path)
-            flags = ["--data-dir=" + self.data_dir, "--insecure-port=%d" % self.port,
-                     "--insecure-bind-address=127.0.0.1", "--secure-port=0"]
-            flags += self.extra
+    def start(self):
+        for _ in range(5):
             t0 = time.monotonic()
-            with open(self.log_path, "wb") as log:
-                self.proc = subprocess.Popen([exe] + flags, stdout=log, stderr=subprocess.STDOUT,
-                                             stdin=subprocess.DEVNULL)
-            deadline = t0 + timeout
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    break
-                try:
-                    st, _, body = self.request("GET", "/readyz", timeout=1)
-                    if st == 200:
-                        self.ready_seconds = time.monotonic() - t0
-                        return self
-                except OSError:
-                    pass
-                time.sleep(0.01)
-            in_use = "in use" in self.log_text(self.log_path)
-            self.stop()
-            if port is None and in_use:
-                continue  # someone took the port between free_port() and bind
-            raise RuntimeError("kube-apiserver did not become ready:\n" + self.log_text(self.log_path)[-4000:])
+            try:
+                super().start()
+                self.ready_seconds = time.monotonic() - t0
+                return self
+            except RuntimeError:
+                if "in use" not in self.read_log() or self.proc.poll() is None:
+                    raise
+                self.port = free_port()
+                self.url = "http://127.0.0.1:%d" % self.port
         raise RuntimeError("no free port for kube-apiserver")
 
-    def stop(self, sig=signal.SIGTERM, timeout=10):
-        p = self.proc
-        if p is None:
-            return None
-        if p.poll() is None:
-            p.send_signal(sig)
-            try:
-                p.wait(timeout)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-        self.proc = None
-        return p.returncode
-
     def kill9(self):
-        return self.stop(signal.SIGKILL)
+        self.stop(signal.SIGKILL)
 
-    def restart(self, keep_port=True):
+    def restart(self):
         self.stop()
-        return self.start(port=self.port if keep_port else None)
+        return super().start()
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
-    @staticmethod
-    def log_text(path):
-        try:
-            with open(path, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-    def log(self):
-        return "".join(self.log_text(p) for p in self.logs)
-
     def bad_log_lines(self):
-        return [l for l in self.log().splitlines() if BAD_LOG.search(l)]
+        return [l for l in self.read_log().splitlines() if BAD_LOG.search(l)]
 
     def request(self, method, path, body=None, headers=None, timeout=30):
-        """Return (status, headers dict (lower-case names), body bytes)."""
+        """(status, lower-case headers, body bytes) over one connection."""
         conn = httplib.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             h = dict(headers or {})
@@ -175,7 +212,7 @@ class Http:
         self.server = server
 
     def __call__(self, method, path, body=None, headers=None, timeout=30):
-        st, hdrs, data = self.server.request(method, path, body, headers, timeout)
+        st, _, data = self.server.request(method, path, body, headers, timeout)
         try:
             parsed = json.loads(data) if data else None
         except ValueError:
@@ -198,7 +235,6 @@ class Http:
         return self("PATCH", path, json.dumps(body), headers={"Content-Type": ctype}, **kw)
 
     def watch(self, path, timeout=10):
-        """Open a watch; returns a WatchStream yielding parsed events."""
         return WatchStream(self.server.port, path, timeout)
 
 
@@ -231,7 +267,7 @@ class WatchStream:
         self.conn.close()
 
 
-class Kubectl:
+class Kctl:
     """The real Go kubectl against one server."""
 
     VALIDATING = {"create", "apply", "replace"}
@@ -245,12 +281,10 @@ class Kubectl:
 
     def run(self, *args, input=None, check=True, timeout=60):
         args = [str(a) for a in args]
-        cmd = [self.exe, "-s", self.server.url, "--cache-dir", self.cache_dir]
-        cmd += args
-        if args and args[0] in self.VALIDATING and not any(a.startswith("--validate") for a in args):
-            # generators (create namespace x, ...) take no manifest: only -f needs it
-            if "-f" in args or "--filename" in args or args[0] != "create":
-                cmd.append("--validate=false")
+        cmd = [self.exe, "-s", self.server.url, "--cache-dir", self.cache_dir] + args
+        if (args and args[0] in self.VALIDATING and ("-f" in args or "--filename" in args)
+                and not any(a.startswith("--validate") for a in args)):
+            cmd.append("--validate=false")
         env = dict(os.environ, HOME=self.cache_dir, KUBECONFIG=os.devnull)
         p = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=timeout, env=env)
         if check and p.returncode != 0:
@@ -269,20 +303,21 @@ class Kubectl:
         return self.run(verb, "-f", "-", *args, input=text, **kw)
 
 
-def _check_server_log(server):
+def check_server(server):
+    check_log(server.read_log())
     bad = server.bad_log_lines()
     if bad:
         pytest.fail("kube-apiserver log shows errors:\n" + "\n".join(bad[:20]))
 
 
 @pytest.fixture
-def start_apiserver(tmp_path):
-    """Factory: start_apiserver(*flags, data_dir=None) -> ApiServer (stopped at teardown)."""
+def start_server(tmp_path):
     servers = []
 
     def start(*extra, data_dir=None):
-        d = tempfile.mkdtemp(dir=str(tmp_path))
-        s = ApiServer(d, extra, data_dir=data_dir)
+        d = tmp_path / ("srv%d" % len(servers))
+        d.mkdir()
+        s = Server(d, extra, data_dir=data_dir)
         servers.append(s)
         return s.start()
 
@@ -290,53 +325,43 @@ def start_apiserver(tmp_path):
     for s in servers:
         s.stop()
     for s in servers:
-        _check_server_log(s)
+        check_server(s)
 
 
 @pytest.fixture(scope="module")
-def apiserver(tmp_path_factory):
-    d = str(tmp_path_factory.mktemp("apiserver"))
-    s = ApiServer(d).start()
+def server(tmp_path_factory):
+    s = Server(tmp_path_factory.mktemp("apiserver")).start()
     yield s
     s.stop()
-    _check_server_log(s)
-
-
-@pytest.fixture
-def fresh_apiserver(start_apiserver):
-    return start_apiserver()
+    check_server(s)
 
 
 @pytest.fixture(scope="module")
-def kubectl(apiserver, tmp_path_factory):
-    return Kubectl(apiserver, str(tmp_path_factory.mktemp("kubectl-cache")))
+def kctl(server, tmp_path_factory):
+    return Kctl(server, str(tmp_path_factory.mktemp("kubectl-cache")))
 
 
 @pytest.fixture(scope="module")
-def http(apiserver):
-    return Http(apiserver)
+def rawhttp(server):
+    return Http(server)
 
 
-def make_client(server):
-    from kubernetes import client as kc
-    cfg = kc.Configuration()
+@pytest.fixture(scope="module")
+def client(server):
+    kubernetes = pytest.importorskip("kubernetes")
+    cfg = kubernetes.client.Configuration()
     cfg.host = server.url
-    return kc.ApiClient(cfg)
-
-
-@pytest.fixture(scope="module")
-def client(apiserver):
-    c = make_client(apiserver)
+    c = kubernetes.client.ApiClient(cfg)
     yield c
     c.close()
 
 
 @pytest.fixture
-def ns(apiserver):
+def ns(server):
     """A fresh namespace for one test."""
     name = "e2e-" + uuid.uuid4().hex[:8]
-    st, _, body = apiserver.request("POST", "/api/v1/namespaces",
-                                    {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+    st, _, body = server.request("POST", "/api/v1/namespaces",
+                                 {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
     assert st == 201, body
     return name
 
@@ -350,12 +375,3 @@ def wait_for(fn, timeout=10, interval=0.05, what="condition"):
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for " + what)
         time.sleep(interval)
-
-
-@pytest.fixture
-def tmpdir_str(tmp_path):
-    return str(tmp_path)
-
-
-def which(name):
-    return shutil.which(name)

@@ -91,7 +91,7 @@ def kref(api_version, kind, plural):
 
 
 @pytest.mark.parametrize("api_version,kind,plural,namespaced,body", RESOURCES, ids=IDS)
-def test_kubectl_crud(kubectl, http, ns, api_version, kind, plural, namespaced, body):
+def test_kubectl_crud(kctl, rawhttp, ns, api_version, kind, plural, namespaced, body):
     name = "kc-" + plural[:20] + ("2" if api_version == "autoscaling/v2" else "")
     if kind == "Namespace":
         name = ns + "-x"
@@ -99,10 +99,10 @@ def test_kubectl_crud(kubectl, http, ns, api_version, kind, plural, namespaced, 
     ref = kref(api_version, kind, plural)
     nsargs = ["-n", ns] if namespaced else []
 
-    out = kubectl.apply_manifest("create", m, *nsargs).stdout
+    out = kctl.apply_manifest("create", m, *nsargs).stdout
     assert "%s created" % name in out
 
-    obj = kubectl.json("get", ref, name, *nsargs)
+    obj = kctl.json("get", ref, name, *nsargs)
     assert obj["kind"] == kind and obj["apiVersion"] == api_version
     md = obj["metadata"]
     assert md["name"] == name and md["uid"] and md["resourceVersion"] and md["creationTimestamp"]
@@ -110,45 +110,45 @@ def test_kubectl_crud(kubectl, http, ns, api_version, kind, plural, namespaced, 
         assert md["namespace"] == ns
     rv1 = int(md["resourceVersion"])
 
-    lst = kubectl.json("get", ref, *nsargs, "-l", "suite=e2e")
+    lst = kctl.json("get", ref, *nsargs, "-l", "suite=e2e")
     names = [i["metadata"]["name"] for i in lst["items"]]
     assert name in names
 
-    out = kubectl("label", ref, name, *nsargs, "tier=one")
+    out = kctl("label", ref, name, *nsargs, "tier=one")
     assert "labeled" in out
-    out = kubectl("patch", ref, name, *nsargs, "--type=merge", "-p", '{"metadata":{"annotations":{"a":"b"}}}')
+    out = kctl("patch", ref, name, *nsargs, "--type=merge", "-p", '{"metadata":{"annotations":{"a":"b"}}}')
     assert "patched" in out
-    obj = kubectl.json("get", ref, name, *nsargs)
+    obj = kctl.json("get", ref, name, *nsargs)
     assert obj["metadata"]["labels"]["tier"] == "one"
     assert obj["metadata"]["annotations"]["a"] == "b"
     assert int(obj["metadata"]["resourceVersion"]) > rv1
 
     # replace: PUT with the read resourceVersion
     obj["metadata"]["labels"]["replaced"] = "yes"
-    out = kubectl.apply_manifest("replace", obj, *nsargs).stdout
+    out = kctl.apply_manifest("replace", obj, *nsargs).stdout
     assert "replaced" in out
-    st, got = http.get(base_path(api_version, plural, ns if namespaced else None) + "/" + name)
+    st, got = rawhttp.get(base_path(api_version, plural, ns if namespaced else None) + "/" + name)
     assert st == 200 and got["metadata"]["labels"]["replaced"] == "yes"
 
     if kind == "Namespace":
-        out = kubectl("delete", ref, name, "--wait=false")
+        out = kctl("delete", ref, name, "--wait=false")
         assert 'namespace "%s" deleted' % name in out
-        st, got = http.get("/api/v1/namespaces/" + name)
+        st, got = rawhttp.get("/api/v1/namespaces/" + name)
         assert st == 404 or got["status"]["phase"] == "Terminating"
         return
-    out = kubectl("delete", ref, name, *nsargs, "--wait=false")
+    out = kctl("delete", ref, name, *nsargs, "--wait=false")
     assert "deleted" in out
     if kind != "Pod":  # an unbound pod also goes at once, checked below either way
         pass
-    st, got = http.get(base_path(api_version, plural, ns if namespaced else None) + "/" + name)
+    st, got = rawhttp.get(base_path(api_version, plural, ns if namespaced else None) + "/" + name)
     assert st == 404, got
     assert got["kind"] == "Status" and got["reason"] == "NotFound"
-    r = kubectl.run("get", ref, name, *nsargs, check=False)
+    r = kctl.run("get", ref, name, *nsargs, check=False)
     assert r.returncode != 0 and "NotFound" in r.stderr
 
 
 @pytest.mark.parametrize("api_version,kind,plural,namespaced,body", RESOURCES, ids=IDS)
-def test_python_dynamic_crud_and_watch(client, http, ns, api_version, kind, plural, namespaced, body):
+def test_python_dynamic_crud_and_watch(client, rawhttp, ns, api_version, kind, plural, namespaced, body):
     from kubernetes.dynamic import DynamicClient
     dyn = DynamicClient(client)
     res = dyn.resources.get(api_version=api_version, kind=kind)
@@ -164,7 +164,7 @@ def test_python_dynamic_crud_and_watch(client, http, ns, api_version, kind, plur
 
     # a watch from the list's revision sees ADDED, MODIFIED, DELETED
     path = base_path(api_version, plural, ns if namespaced else None)
-    w = http.watch(path + "?watch=true&resourceVersion=%s&fieldSelector=metadata.name%%3D%s" % (start_rv, name))
+    w = rawhttp.watch(path + "?watch=true&resourceVersion=%s&fieldSelector=metadata.name%%3D%s" % (start_rv, name))
     assert w.status == 200
 
     created = res.create(body=m, **kw)
