@@ -16,6 +16,7 @@
 #include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SLOW_WATCHER_BYTES (16u << 20)
 #define BOOKMARK_INTERVAL_S 60
@@ -728,6 +729,124 @@ void apiserver_cache_when_fresh(apiserver_t *s, void (*fn)(void *arg), void *arg
 	s->fresh = f;
 }
 
+/* ---- history at start ----
+ *
+ * A restarted server still serves watches that resume from a revision
+ * written before the restart: the rings are filled from the store's
+ * revision log for the last HISTORY_REVS revisions (or back to the
+ * compaction point) before the first client is served. */
+
+#define HISTORY_REVS 1000
+#define HISTORY_WAIT_MS 2000
+
+typedef struct history {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int64_t until;
+	bool done;
+	queued_event_t *head, *tail;
+} history_t;
+
+static void history_event(const kube_store_event_t *ev, int err, void *arg)
+{
+	history_t *h = arg;
+
+	pthread_mutex_lock(&h->lock);
+	if (!h->done && ev && ev->kv.mod_rev <= h->until) {
+		queued_event_t *q = kube_calloc(1, sizeof(*q));
+		q->ev.type = ev->type;
+		kube_kv_copy(&q->ev.kv, &ev->kv);
+		q->ev.has_prev = ev->has_prev;
+		if (ev->has_prev)
+			kube_kv_copy(&q->ev.prev, &ev->prev);
+		if (h->tail)
+			h->tail->next = q;
+		else
+			h->head = q;
+		h->tail = q;
+	}
+	if (err < 0 || (ev && ev->kv.mod_rev >= h->until)) {
+		h->done = true;
+		pthread_cond_signal(&h->cond);
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Push one past event into its ring (no watchers exist yet). */
+static void history_push(apiserver_t *s, const kube_store_event_t *ev)
+{
+	apiserver_cache_t *c = cache_for_key(s, ev->kv.key);
+	int64_t rev = ev->kv.mod_rev;
+	apiserver_obj_t *o, *prev = NULL;
+
+	if (!c)
+		return;
+	o = obj_from_value(ev->kv.key, ev->kv.value, ev->kv.value_len, rev);
+	if (!o)
+		return;
+	if (ev->has_prev && ev->prev.value)
+		prev = obj_from_value(ev->prev.key ? ev->prev.key : ev->kv.key, ev->prev.value,
+				      ev->prev.value_len, ev->prev.mod_rev);
+	if (ev->type == KUBE_STORE_EVENT_DELETE)
+		ring_push(s, c, rev, EV_DELETED, o, prev);
+	else
+		ring_push(s, c, rev, prev ? EV_MODIFIED : EV_ADDED, o, prev);
+	apiserver_obj_unref(prev);
+	apiserver_obj_unref(o);
+}
+
+static void prime_history(apiserver_t *s, const char *prefix, int64_t until)
+{
+	int64_t from = until - HISTORY_REVS, compacted = kube_store_compacted_rev(s->store);
+	history_t h = { .until = until };
+	kube_store_watch_t *w = NULL;
+	struct timespec ts;
+	bool complete;
+
+	if (from < compacted)
+		from = compacted;
+	if (from < 0)
+		from = 0;
+	if (from >= until)
+		return;
+	pthread_mutex_init(&h.lock, NULL);
+	pthread_cond_init(&h.cond, NULL);
+	if (kube_store_watch(s->store, prefix, from, history_event, &h, &w) < 0) {
+		pthread_cond_destroy(&h.cond);
+		pthread_mutex_destroy(&h.lock);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += HISTORY_WAIT_MS / 1000;
+	pthread_mutex_lock(&h.lock);
+	while (!h.done)
+		if (pthread_cond_timedwait(&h.cond, &h.lock, &ts) != 0)
+			break;
+	complete = h.done && h.tail && h.tail->ev.kv.mod_rev == until;
+	h.done = true;
+	pthread_mutex_unlock(&h.lock);
+	kube_store_watch_cancel(w);
+
+	for (queued_event_t *q = h.head, *next; q; q = next) {
+		next = q->next;
+		if (complete)
+			history_push(s, &q->ev);
+		kube_kv_clear(&q->ev.kv);
+		kube_kv_clear(&q->ev.prev);
+		kube_free(q);
+	}
+	if (complete) {
+		/* A ring that evicted nothing holds every event after `from`; one
+		 * that evicted moved its base to the last evicted revision. */
+		for (size_t i = 0; i < s->ncaches; i++)
+			if (s->caches[i]->ring_base_rev == until)
+				s->caches[i]->ring_base_rev = from;
+		klog_v(2, "watch caches hold the revisions after %lld", (long long)from);
+	}
+	pthread_cond_destroy(&h.cond);
+	pthread_mutex_destroy(&h.lock);
+}
+
 /* ---- start and stop ---- */
 
 int apiserver_cache_start(apiserver_t *s)
@@ -775,6 +894,7 @@ int apiserver_cache_start(apiserver_t *s)
 	for (size_t i = 0; i < s->ncaches; i++)
 		s->caches[i]->ring_base_rev = l.rev;
 	kube_kv_list_clear(&l);
+	prime_history(s, all, s->cache_rev);
 	r = kube_store_watch(s->store, all, s->cache_rev, store_event, s, &s->store_watch);
 	kube_free(all);
 	return r;
