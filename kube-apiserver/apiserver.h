@@ -50,6 +50,7 @@ struct apiserver {
 	kube_store_t *store;
 	char *prefix; /* --etcd-prefix without a trailing slash */
 	kube_http_server_t *http_insecure, *http_secure;
+	kube_tls_config_t *tls;
 	int insecure_port, secure_port;
 	char advertise[64];
 

@@ -1372,6 +1372,18 @@ static void prepare_create(op_t *op)
 	op->key = apiserver_key(s, op->k, ns, name);
 }
 
+static void create_when_fresh(void *arg)
+{
+	op_t *op = arg;
+
+	prepare_create(op);
+	if (op->st) {
+		op_finish(op);
+		return;
+	}
+	apiserver_work_submit(op->s, do_create, op);
+}
+
 /* ---- dispatch ---- */
 
 static bool wants_table(kube_http_req_t *req)
@@ -1592,13 +1604,10 @@ void apiserver_rest_handle(apiserver_t *s, kube_http_req_t *req, const char *pat
 			start_write(op, do_binding);
 			return;
 		}
+		/* The namespace check and the allocators read the caches: let them
+		 * catch up with every write acknowledged so far. */
 		op->kind = OP_CREATE;
-		prepare_create(op);
-		if (op->st) {
-			op_finish(op);
-			return;
-		}
-		start_write(op, do_create);
+		apiserver_cache_when_fresh(s, create_when_fresh, op);
 		return;
 	}
 	if (strcmp(op->verb, "update") == 0 || strcmp(op->verb, "patch") == 0) {

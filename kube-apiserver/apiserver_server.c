@@ -12,6 +12,8 @@
 #include "core/kube_log.h"
 #include "core/kube_notify.h"
 #include "core/kube_time.h"
+#include "net/kube_tls.h"
+#include "pki/kube_pki.h"
 
 #include <arpa/inet.h>
 #include <event2/event.h>
@@ -429,17 +431,18 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 }
 
 static int listen_on(apiserver_t *s, kube_http_server_t **ret, const kube_ip_t *ip, int port,
-		     int *ret_port)
+		     int *ret_port, const kube_tls_config_t *tls)
 {
 	char addr[64];
 	kube_http_server_t *srv;
+	kube_http_server_config_t cfg = { .tls = tls };
 	int r;
 
 	if (ip->family)
 		kube_format_ip(ip, addr, sizeof(addr));
 	else
 		kube_strlcpy(addr, "0.0.0.0", sizeof(addr));
-	srv = kube_http_server_new(s->base, NULL, handle, s);
+	srv = kube_http_server_new(s->base, &cfg, handle, s);
 	r = kube_http_server_listen(srv, addr, port, ret_port);
 	if (r < 0) {
 		kube_http_server_free(srv);
@@ -482,28 +485,61 @@ int apiserver_run(apiserver_options_t *o)
 	/* Listeners first, so the advertised address is known. */
 	if (o->insecure_port > 0) {
 		r = listen_on(&s, &s.http_insecure, &o->insecure_bind_address, o->insecure_port,
-			      &s.insecure_port);
+			      &s.insecure_port, NULL);
 		if (r < 0) {
 			klog_error("failed to listen on the insecure port %d: %s", o->insecure_port, strerror(-r));
 			goto fail;
 		}
 		klog_info("Serving insecurely on %s:%d", "127.0.0.1", s.insecure_port);
 	}
-	if (o->secure_port > 0)
-		klog_warn("--secure-port=%d: HTTPS is not served yet (the TLS transport of issue 2 has not landed); use --insecure-port",
-			  o->secure_port);
-	if (!s.http_insecure) {
-		klog_error("no port to serve on: set --insecure-port (HTTPS is not built yet)");
+	if (o->secure_port > 0) {
+		char *cert = NULL, *key = NULL;
+		const char *why = NULL;
+		kube_tls_options_t to = { .server = true, .ca_file = o->client_ca_file,
+					  .client_auth = o->client_ca_file ? KUBE_TLS_CLIENT_CERT_VERIFY_IF_GIVEN
+									   : KUBE_TLS_CLIENT_CERT_NONE,
+					  .alpn = (const char *const[]){ "http/1.1", NULL } };
+		if (o->tls_cert_file && *o->tls_cert_file && o->tls_private_key_file && *o->tls_private_key_file) {
+			to.cert_file = o->tls_cert_file;
+			to.key_file = o->tls_private_key_file;
+		} else {
+			static const char *const dns[] = { "kubernetes", "kubernetes.default", "kubernetes.default.svc", NULL };
+			r = kube_pki_ensure_self_signed(o->cert_dir, "apiserver", "localhost", dns, NULL, &cert, &key);
+			if (r < 0) {
+				klog_error("unable to generate a self-signed certificate in %s: %s", o->cert_dir, strerror(-r));
+				goto fail;
+			}
+			klog_info("Generated self-signed cert (%s, %s)", cert, key);
+			to.cert_file = cert;
+			to.key_file = key;
+		}
+		r = kube_tls_config_new(&to, &s.tls, &why);
+		kube_free(cert);
+		kube_free(key);
+		if (r < 0) {
+			klog_error("failed to load the serving certificate: %s", why ? why : strerror(-r));
+			goto fail;
+		}
+		r = listen_on(&s, &s.http_secure, &o->bind_address, o->secure_port, &s.secure_port, s.tls);
+		if (r < 0) {
+			klog_error("failed to listen on the secure port %d: %s", o->secure_port, strerror(-r));
+			goto fail;
+		}
+		klog_info("Serving securely on port %d", s.secure_port);
+	}
+	if (!s.http_insecure && !s.http_secure) {
+		klog_error("no port to serve on: both --secure-port and --insecure-port are 0");
 		goto fail;
 	}
 	{
 		char ip[64] = "127.0.0.1";
 		if (o->advertise_address.family)
 			kube_format_ip(&o->advertise_address, ip, sizeof(ip));
-		else if (o->insecure_bind_address.family && !(o->insecure_bind_address.family == AF_INET &&
-			 o->insecure_bind_address.addr[0] == 0))
+		else if (!s.http_secure && o->insecure_bind_address.family &&
+			 !(o->insecure_bind_address.family == AF_INET && o->insecure_bind_address.addr[0] == 0))
 			kube_format_ip(&o->insecure_bind_address, ip, sizeof(ip));
-		snprintf(s.advertise, sizeof(s.advertise), "%s:%d", ip, s.insecure_port);
+		snprintf(s.advertise, sizeof(s.advertise), "%s:%d", ip,
+			 s.http_secure ? s.secure_port : s.insecure_port);
 	}
 	r = apiserver_bootstrap(&s);
 	if (r < 0) {
@@ -550,6 +586,7 @@ int apiserver_run(apiserver_options_t *o)
 	event_free(s.sig_int);
 	event_free(s.event_sweep);
 	kube_store_free(s.store);
+	kube_tls_config_free(s.tls);
 	for (size_t i = 0; i < s.nmetrics; i++) {
 		kube_free(s.metrics[i].verb);
 		kube_free(s.metrics[i].resource);
@@ -561,6 +598,8 @@ int apiserver_run(apiserver_options_t *o)
 	return 0;
 fail:
 	kube_http_server_free(s.http_insecure);
+	kube_http_server_free(s.http_secure);
+	kube_tls_config_free(s.tls);
 	kube_store_free(s.store);
 	kube_free(s.prefix);
 	event_base_free(s.base);

@@ -596,7 +596,8 @@ static char *parse_requirement(parser_t *p, kube_selector_req_t *r)
 			}
 		}
 	}
-	qsort(vals.v, vals.n, sizeof(char *), cmp_str); /* sets.String.List() */
+	if (vals.n)
+		qsort(vals.v, vals.n, sizeof(char *), cmp_str); /* sets.String.List() */
 	if ((err = validate_req(key, op, vals.v, vals.n))) {
 		set_clear(&vals);
 		return err;

@@ -193,3 +193,37 @@ def test_errors_from_kubectl(kubectl):
     assert 'Error from server (AlreadyExists): error when creating "STDIN": pods "web" already exists' in r.stderr
     r = kubectl("create", "-n", "nope", "-f", "-", "--validate=false", stdin=json.dumps(POD), check=False)
     assert 'namespaces "nope" not found' in r.stderr
+
+
+def test_https_with_self_generated_cert(tmp_path):
+    from conftest import ApiServer, free_port, check_log
+    import os
+    port = free_port()
+    certs = tmp_path / "certs"
+    srv = ApiServer(tmp_path, ["--secure-port=%d" % port, "--cert-dir=%s" % certs]).start()
+    try:
+        ca = str(certs / "apiserver.crt")
+        assert os.path.exists(ca) and oct(os.stat(certs / "apiserver.key").st_mode & 0o777) == "0o600"
+        p = subprocess.run([KUBECTL, "-s", "https://127.0.0.1:%d" % port, "--certificate-authority", ca,
+                            "--token", "unused", "--cache-dir", str(tmp_path / "c"), "get", "ns"],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        assert "kube-system" in p.stdout
+        # a wrong CA is refused by the client
+        p = subprocess.run([KUBECTL, "-s", "https://127.0.0.1:%d" % port, "--token", "unused",
+                            "--cache-dir", str(tmp_path / "c2"), "get", "ns"],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 1 and "certificate" in p.stderr
+        kubernetes = pytest.importorskip("kubernetes")
+        cfg = kubernetes.client.Configuration()
+        cfg.host = "https://127.0.0.1:%d" % port
+        cfg.ssl_ca_cert = ca
+        api = kubernetes.client.CoreV1Api(kubernetes.client.ApiClient(cfg))
+        names = [n.metadata.name for n in api.list_namespace().items]
+        assert "default" in names
+        # the kubernetes service advertises the secure port
+        ep = api.read_namespaced_endpoints("kubernetes", "default")
+        assert ep.subsets[0].ports[0].port == port
+    finally:
+        srv.stop()
+        check_log(srv.read_log())
