@@ -393,6 +393,24 @@ static void serve_get(void *arg)
 	op_finish(op);
 }
 
+static cJSON *scale_of(const op_t *op, const cJSON *cur);
+
+static void serve_get_scale(void *arg)
+{
+	op_t *op = arg;
+	apiserver_cache_t *c = apiserver_cache_for(op->s, op->k);
+	apiserver_obj_t *o = c ? apiserver_cache_get(c, op->route.namespace, op->route.name) : NULL;
+
+	if (!o) {
+		op->st = kube_status_not_found(op->k, op->route.name);
+	} else {
+		cJSON *sc = scale_of(op, o->obj);
+		kube_json_compact_buf(&op->out, sc);
+		cJSON_Delete(sc);
+	}
+	op_finish(op);
+}
+
 /* List from the cache (no paging, or resourceVersion=0). */
 static void serve_list_cache(void *arg)
 {
@@ -1393,6 +1411,18 @@ static bool wants_table(kube_http_req_t *req)
 	return accept && strstr(accept, "as=Table") != NULL;
 }
 
+static void start_watch(void *arg)
+{
+	op_t *op = arg;
+	apiserver_t *s = op->s;
+
+	apiserver_metrics_observe(s, "watch", op->k->resource, 200, op->start_ns);
+	apiserver_cache_watch(s, apiserver_cache_for(s, op->k), op->k, op->req,
+			      op->route.namespace, op->route.name);
+	op->req = NULL;
+	op_free(op);
+}
+
 /* Upstream's ListOptions validation for watches: 422 Invalid, or NULL. */
 static kube_status_t *watch_options_invalid(kube_http_req_t *req)
 {
@@ -1509,17 +1539,8 @@ void apiserver_rest_handle(apiserver_t *s, kube_http_req_t *req, const char *pat
 			return;
 		}
 		if (sub && strcmp(sub, "scale") == 0) {
-			/* Scale from the current object. */
-			apiserver_cache_t *c = apiserver_cache_for(s, op->k);
-			apiserver_obj_t *o = c ? apiserver_cache_get(c, op->route.namespace, op->route.name) : NULL;
-			if (!o) {
-				op->st = kube_status_not_found(op->k, op->route.name);
-			} else {
-				cJSON *sc = scale_of(op, o->obj);
-				kube_json_compact_buf(&op->out, sc);
-				cJSON_Delete(sc);
-			}
-			op_finish(op);
+			/* Scale from the current object, read after the caches caught up. */
+			apiserver_cache_when_fresh(s, serve_get_scale, op);
 			return;
 		}
 		op->as_table = op->as_table && !sub;
@@ -1562,10 +1583,12 @@ void apiserver_rest_handle(apiserver_t *s, kube_http_req_t *req, const char *pat
 			op_finish(op);
 			return;
 		}
-		apiserver_metrics_observe(s, "watch", op->k->resource, 200, op->start_ns);
-		apiserver_cache_watch(s, c, op->k, req, op->route.namespace, op->route.name);
-		op->req = NULL;
-		op_free(op);
+		/* No resourceVersion: the initial state is the latest (consistent). */
+		const char *rv = kube_http_req_query_param(req, "resourceVersion");
+		if (!rv || !*rv)
+			apiserver_cache_when_fresh(s, start_watch, op);
+		else
+			start_watch(op);
 		return;
 	}
 
