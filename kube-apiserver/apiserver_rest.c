@@ -15,6 +15,7 @@
 
 #include "api/kube_json.h"
 #include "api/kube_selector.h"
+#include "api/kube_yaml.h"
 #include "core/kube_log.h"
 #include "core/kube_time.h"
 
@@ -250,12 +251,21 @@ static kube_status_t *parse_body(kube_http_req_t *req, cJSON **ret)
 		return kube_status_unsupported_media(ct);
 	if (len == 0)
 		return kube_status_bad_request("the request body is empty");
-	obj = kube_json_parse(body, len);
-	if (!obj) {
-		if (ct && strstr(ct, "yaml"))
-			return kube_status_unsupported_media(ct);
-		return kube_status_bad_request("error decoding the request body: invalid JSON");
+	if (ct && strstr(ct, "yaml")) {
+		char *err = NULL;
+		kube_status_t *st;
+		obj = kube_yaml_parse(body, len, &err);
+		if (obj) {
+			*ret = obj;
+			return NULL;
+		}
+		st = kube_status_bad_request("%s", err ? err : "invalid YAML");
+		kube_free(err);
+		return st;
 	}
+	obj = kube_json_parse(body, len);
+	if (!obj)
+		return kube_status_bad_request("error decoding the request body: invalid JSON");
 	*ret = obj;
 	return NULL;
 }
