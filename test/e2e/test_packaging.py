@@ -702,6 +702,7 @@ def test_sysv_scripts(root, tmp_path, role, units):
     out.mkdir()
     env = dict(os.environ, KUBE_CONFIG_DIR=str(root / "etc/kubernetes"), KUBE_BIN_DIR=str(fake),
                KUBE_RUN_DIR=str(tmp_path / "run"), KUBE_LOG_DIR=str(tmp_path / "log"),
+               KUBE_DATA_DIR=str(tmp_path / "data"), KUBE_KUBELET_DIR=str(tmp_path / "kubelet"),
                KUBE_USER=check(["id", "-un"]).stdout.strip(), FAKE_OUT=str(out))
     script = str(PKG / "init.d" / f"kubernetes-{role}")
     try:
@@ -722,6 +723,10 @@ def test_sysv_scripts(root, tmp_path, role, units):
         for u in units:
             assert (out / f"{DAEMON_OF_UNIT[u]}.stopped").exists()
         assert run(["sh", script, "bogus"], env=env).returncode == 2
+        assert (tmp_path / "run").is_dir()
+        assert (tmp_path / ("data" if role == "master" else "kubelet")).is_dir()
+        r = run(["sh", script, "start"], env=dict(env, KUBE_USER="no-such-user-kubec"))
+        assert r.returncode == 1 and "no user no-such-user-kubec" in r.stderr
     finally:
         run(["sh", script, "stop"], env=env, timeout=60)
 
@@ -780,3 +785,13 @@ def test_release_tarballs(tmp_path):
         assert r.stdout.startswith("Kubernetes v"), (p, r.stdout)
     r = check([str(tmp_path / "x/kubernetes/client/bin/kubectl"), "version", "--client"])
     assert "Client Version" in r.stdout or r.stdout.startswith("Kubernetes")
+
+
+def test_packaging_files_tracked():
+    """Everything the spec and make release read is in git (a .gitignore
+    pattern like *.d once hid packaging/init.d)."""
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = set(check(["git", "-C", str(REPO), "ls-files", "packaging"]).stdout.split())
+    on_disk = {str(p.relative_to(REPO)) for p in PKG.rglob("*") if p.is_file()}
+    assert on_disk - tracked == set()
