@@ -9,6 +9,7 @@
  */
 #include "net/kube_http.h"
 #include "net/kube_http1.h"
+#include "net/kube_tls.h"
 
 #include <arpa/inet.h>
 #include <event2/buffer.h>
@@ -51,6 +52,7 @@ struct kube_http_req {
 	kube_buf_t resp_headers;
 	req_state_t state;
 	bool closed;
+	bool tls;
 	bool chunked_out;
 	kube_http_close_fn on_close;
 	void *on_close_arg;
@@ -80,6 +82,10 @@ struct conn {
 	bool timer_is_read;   /* read deadline (408) rather than idle */
 	bool processing;      /* inside conn_process(): frees are deferred */
 	bool dead;	      /* conn_free() was asked for while processing */
+	bool tls;
+	bool lingering;	      /* after an error answer: discard input until EOF */
+	bool shut_wr;
+	uint64_t discarded;
 	char remote[64];
 };
 
@@ -100,6 +106,7 @@ struct kube_http_server {
 
 static void conn_free(conn_t *c);
 static void req_free(kube_http_req_t *r);
+static void timer_stop(conn_t *c);
 static void conn_process(conn_t *c);
 static void server_check_shutdown(kube_http_server_t *srv);
 
@@ -240,10 +247,18 @@ static void conn_fail(conn_t *c, int status)
 		c->req = NULL;
 		req_free(r);
 	}
+	/* Linger: keep reading (and discarding) what the client is still
+	 * sending, so it sees the answer rather than a reset. */
 	c->state = CONN_CLOSING;
-	bufferevent_disable(c->bev, EV_READ);
-	if (evbuffer_get_length(out) == 0)
-		conn_free(c);
+	c->lingering = true;
+	bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
+	evbuffer_drain(bufferevent_get_input(c->bev), evbuffer_get_length(bufferevent_get_input(c->bev)));
+	timer_stop(c);
+	{
+		struct timeval tv = { 2, 0 };
+		c->timer_is_read = false;
+		evtimer_add(c->timer, &tv);
+	}
 }
 
 /* ---- timers ---- */
@@ -342,6 +357,7 @@ static int req_start(conn_t *c, const char *head, size_t len)
 		return -EINVAL;
 	}
 	r->conn = c;
+	r->tls = c->tls;
 	kube_strlcpy(r->remote, c->remote, sizeof(r->remote));
 	c->req = r;
 	target = r->head.target;
@@ -495,8 +511,15 @@ static void process(conn_t *c)
 			c->state = CONN_CHUNK_SIZE;
 			break;
 		}
-		case CONN_HANDLING:
 		case CONN_CLOSING:
+			if (c->lingering && avail) {
+				c->discarded += avail;
+				evbuffer_drain(in, avail);
+				if (c->discarded > ((uint64_t)srv->cfg.max_body_bytes << 2))
+					conn_free(c);
+			}
+			return;
+		case CONN_HANDLING:
 			return;
 		}
 	}
@@ -528,8 +551,14 @@ static void conn_write_cb(struct bufferevent *bev, void *arg)
 	conn_t *c = arg;
 
 	if (c->state == CONN_CLOSING &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-		conn_free(c);
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+		if (!c->lingering) {
+			conn_free(c);
+		} else if (!c->shut_wr) {
+			c->shut_wr = true;
+			shutdown(bufferevent_getfd(bev), SHUT_WR);
+		}
+	}
 }
 
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
@@ -613,7 +642,12 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		port = ntohs(in6->sin6_port);
 		snprintf(c->remote, sizeof(c->remote), "[%s]:%d", host, port);
 	}
-	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (srv->cfg.tls) {
+		c->bev = kube_tls_wrap(srv->base, srv->cfg.tls, fd, NULL);
+		c->tls = true;
+	} else {
+		c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	}
 	if (!c->bev) {
 		evutil_closesocket(fd);
 		kube_free(c);
@@ -664,8 +698,6 @@ int kube_http_server_listen(kube_http_server_t *srv, const char *addr, int port,
 
 	if (srv->nlisteners >= MAX_LISTENERS)
 		return -ENOSPC;
-	if (srv->cfg.tls)
-		return -ENOTSUP; /* TLS transport: see kube_tls.h */
 	if (!addr || !*addr || strcmp(addr, "0.0.0.0") == 0) {
 		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
 		in->sin_family = AF_INET;
@@ -862,12 +894,14 @@ int kube_http_req_version(const kube_http_req_t *req)
 
 bool kube_http_req_is_tls(const kube_http_req_t *req)
 {
-	return false;
+	return req->tls;
 }
 
 int kube_http_req_peer_cert(const kube_http_req_t *req, const uint8_t **ret_der, size_t *ret_len)
 {
-	return -ENOENT;
+	if (!req->tls || !req->conn)
+		return -ENOENT;
+	return kube_tls_peer_cert(req->conn->bev, ret_der, ret_len);
 }
 
 void kube_http_req_set_data(kube_http_req_t *req, void *data)

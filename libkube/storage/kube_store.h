@@ -108,5 +108,7 @@ void kube_store_watch_cancel(kube_store_watch_t *w);
 
 void kube_kv_clear(kube_kv_t *kv);
 void kube_kv_list_clear(kube_kv_list_t *l);
+/* Deep copy of src into dst (dst's old contents are not freed). */
+void kube_kv_copy(kube_kv_t *dst, const kube_kv_t *src);
 
 #endif

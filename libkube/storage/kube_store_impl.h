@@ -33,7 +33,4 @@ typedef struct kube_store_ops {
 
 extern const kube_store_ops_t kube_store_sqlite_ops;
 
-/* Copy helpers shared by backends. */
-void kube_kv_copy(kube_kv_t *dst, const kube_kv_t *src);
-
 #endif

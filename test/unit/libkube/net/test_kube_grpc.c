@@ -419,7 +419,9 @@ TEST(grpc_etcd_deadline)
 	run_until(ch, &st.done, NULL, 0, 5000);
 	ASSERT_TRUE(st.done);
 	ASSERT_TRUE(st.created);
-	ASSERT_EQ(st.done_code, KUBE_GRPC_DEADLINE_EXCEEDED);
+	/* Our deadline or etcd's own (it sent grpc-timeout): grpc-go reports a
+	 * handler that returned ctx.Err() as UNKNOWN "context deadline exceeded". */
+	ASSERT_TRUE(st.done_code == KUBE_GRPC_DEADLINE_EXCEEDED || st.done_code == 2);
 	ASSERT_LT(kube_now_ns() - t0, 2000 * 1000000LL);
 	ASSERT_EQ(put(ch, "/deadline/after", "x", NULL), KUBE_GRPC_OK);
 	kube_grpc_channel_free(ch);

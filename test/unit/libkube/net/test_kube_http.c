@@ -302,3 +302,55 @@ TEST(expect_continue_and_upgrade)
 	ASSERT_NOT_NULL(strstr(buf, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: test\r\n"));
 	ASSERT_NOT_NULL(strstr(buf, "hello-upgraded\n"));
 }
+
+/* TLS: a self-signed certificate from kube_pki, and curl as the client. */
+#include "net/kube_tls.h"
+#include "pki/kube_pki.h"
+
+#include <stdlib.h>
+
+TEST(tls_serves_https)
+{
+	char tmpl[] = "/tmp/kube-http-tls-XXXXXX";
+	char *dir = mkdtemp(tmpl), *cert = NULL, *key = NULL, cmd[1024], out[4096] = { 0 };
+	kube_tls_config_t *tls = NULL;
+	const char *why = NULL;
+	srv_fixture_t f;
+	FILE *p;
+	size_t n;
+
+	ASSERT_NOT_NULL(dir);
+	ASSERT_OK(kube_pki_ensure_self_signed(dir, "srv", "localhost", NULL, NULL, &cert, &key));
+	kube_tls_options_t o = { .server = true, .cert_file = cert, .key_file = key,
+				 .alpn = (const char *const[]){ "http/1.1", NULL } };
+	ASSERT_OK(kube_tls_config_new(&o, &tls, &why));
+	kube_tls_options_t bad = { .server = true, .cert_file = "/nonexistent", .key_file = key };
+	kube_tls_config_t *t2 = NULL;
+	ASSERT_EQ(kube_tls_config_new(&bad, &t2, &why), -ENOENT);
+	kube_http_server_config_t cfg = { .tls = tls };
+	fixture_start(&f, &cfg);
+	snprintf(cmd, sizeof(cmd),
+		 "curl -s --cacert %s https://localhost:%d/tls?q=1 -d hello -o - -w ' %%{http_code}' 2>&1; "
+		 "curl -sk https://127.0.0.1:%d/a https://127.0.0.1:%d/b -w ' %%{http_code}' 2>&1",
+		 cert, f.port, f.port, f.port);
+	p = popen(cmd, "r");
+	n = fread(out, 1, sizeof(out) - 1, p);
+	pclose(p);
+	out[n] = '\0';
+	/* garbage instead of a ClientHello: the connection is closed, nothing breaks */
+	int fd = dial(f.port);
+	send_all(fd, "GET / HTTP/1.1\r\n\r\n", 18);
+	char buf[256];
+	ssize_t got = read(fd, buf, sizeof(buf));
+	close(fd);
+	fixture_stop(&f);
+	kube_tls_config_free(tls);
+	unlink(cert);
+	unlink(key);
+	rmdir(dir);
+	kube_free(cert);
+	kube_free(key);
+	ASSERT_NOT_NULL(strstr(out, "POST /tls q=1 body=5:hello 200"));
+	ASSERT_NOT_NULL(strstr(out, "GET /a q=- body=0: 200GET /b q=- body=0: 200"));
+	ASSERT_LE(got, 64); /* at most a TLS alert, never an HTTP answer */
+}
