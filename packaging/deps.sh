@@ -9,11 +9,11 @@ BUILD="gcc make pkg-config clang libclang-rt-14-dev \
  libevent-dev libcjson-dev libnghttp2-dev libyaml-dev libmbedtls-dev \
  libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler"
 # The packaging tests use rpm (rpmbuild), systemd (systemd-analyze, -sysusers,
-# -tmpfiles), libcap2-bin (getcap) and man-db (man).
+# -tmpfiles), libcap2-bin (getcap), man-db (man) and strace (syscall filter check).
 RUNTIME="etcd-server etcd-client containerd runc containernetworking-plugins \
  iptables nftables conntrack rpm python3-pytest python3-kubernetes \
  busybox-static umoci skopeo docker-registry haproxy nginx-light wrk valgrind \
- iproute2 procps curl openssl socat systemd libcap2-bin man-db"
+ iproute2 procps curl openssl socat systemd libcap2-bin man-db strace"
 
 missing=""
 for p in $BUILD $RUNTIME; do

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import tarfile
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -724,6 +725,90 @@ def test_apiserver_sigterm_keeps_writes(root, tmp_path):
             (tmp_path / "log2").read_text()[-2000:]
     finally:
         stop(p)
+
+
+def syscall_group(name, seen=None):
+    """The system calls of a systemd-analyze syscall-filter group, nested
+    groups expanded."""
+    seen = set() if seen is None else seen
+    if name in seen:
+        return set()
+    seen.add(name)
+    out = check(["systemd-analyze", "syscall-filter", name]).stdout
+    calls = set()
+    for line in out.splitlines()[1:]:
+        w = line.strip()
+        if not w or w.startswith("#"):
+            continue
+        calls |= syscall_group(w, seen) if w.startswith("@") else {w}
+    return calls
+
+
+def test_apiserver_sandbox_compatible(root, tmp_path, request):
+    """Under strace, kube-apiserver (start, requests, SIGTERM) uses only the
+    system calls, address families and writable paths its unit allows, so
+    the hardening (SystemCallFilter=, RestrictAddressFamilies=,
+    ProtectSystem=strict) does not break it."""
+    if not apiserver_runs():
+        pytest.skip(APISERVER_PENDING)
+    if shutil.which("strace") is None:
+        pytest.skip("strace not installed")
+    unit = unit_settings((PKG / "systemd/kube-apiserver.service").read_text())
+    filters = unit["SystemCallFilter"]
+    allowed = set()
+    for f in filters:
+        deny = f.startswith("~")
+        calls = set().union(*(syscall_group(w) if w.startswith("@") else {w}
+                              for w in f.lstrip("~").split()))
+        allowed = allowed - calls if deny else allowed | calls
+    families = set(unit["RestrictAddressFamilies"][0].split())
+
+    # Run it as an unprivileged user, as User=kube does (as root, SQLite would
+    # fchown() its WAL files, which @privileged refuses), in a directory it owns.
+    port = free_port()
+    trace = tmp_path / "strace"
+    work = Path(tempfile.mkdtemp(prefix="kube-sandbox-"))
+    request.addfinalizer(lambda: shutil.rmtree(work, ignore_errors=True))
+    os.chown(work, 65534, 65534)
+    argv = (["strace", "-f", "-qq", "-o", str(trace), "setpriv", "--reuid=65534",
+             "--regid=65534", "--clear-groups"] + apiserver_argv(root, work, port))
+    p = start_apiserver(argv, tmp_path / "log")
+    try:
+        assert wait_http_ok(p, f"http://127.0.0.1:{port}/readyz") == "ok", \
+            (tmp_path / "log").read_text()[-2000:]
+        cm = b'{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"sb"},"data":{"k":"v"}}'
+        assert http("POST", f"http://127.0.0.1:{port}/api/v1/namespaces/default/configmaps", cm)[0] == 201
+        assert wait_http_ok(p, f"http://127.0.0.1:{port}/api/v1/namespaces/default/configmaps/sb")
+        # SIGTERM to the daemon itself (strace's child), then strace ends too
+        child = int(Path(f"/proc/{p.pid}/task/{p.pid}/children").read_text().split()[0])
+        os.kill(child, signal.SIGTERM)
+        p.wait(timeout=20)
+    finally:
+        stop(p)
+    used, fams, writes = set(), set(), set()
+    started = False
+    for line in trace.read_text().splitlines():
+        m = re.match(r"\d+\s+([a-z_0-9]+)\((.*)", line)
+        if not m:
+            continue
+        name, rest = m.groups()
+        if not started:  # setpriv's own calls come before it execs the daemon
+            started = name == "execve" and "kube-apiserver" in rest and rest.endswith("= 0")
+            continue
+        used.add(name)
+        if name == "socket":
+            fams.add(rest.split(",")[0])
+        if name in ("openat", "open") and re.search(r"O_WRONLY|O_RDWR|O_CREAT", rest):
+            path = re.search(r'"([^"]*)"', rest).group(1)
+            writes.add(path)
+    # the trace covers the daemon's real work
+    assert {"bind", "accept4", "epoll_wait"} <= used or {"bind", "accept"} <= used, used
+    assert "AF_INET" in fams and any("data" in w for w in writes), (fams, writes)
+    assert used - allowed == set(), f"system calls the unit's filter refuses: {used - allowed}"
+    assert fams - families == set(), f"address families refused: {fams - families}"
+    bad = {w for w in writes if not (w.startswith(str(work)) or w.startswith("/dev/")
+                                     or w.startswith("/tmp/"))}
+    assert bad == set(), f"writes outside --data-dir/--cert-dir: {bad}"
 
 
 # --- SysV scripts -------------------------------------------------------------------------
