@@ -231,6 +231,31 @@ def test_rpm_scriptlets(rpms):
     assert "useradd" not in node
 
 
+def test_native_macros_win(tmp_path):
+    """On EL/Fedora the distribution's macros are defined before the spec is
+    read; the spec's fallbacks must not override them."""
+    out = tmp_path / "rpm"
+    check(["rpmbuild", "-bb", "--nodeps", "--quiet",
+           "--define", f"_topdir {tmp_path / 'w'}", "--define", f"_rpmdir {out}",
+           "--define", f"kube_src {REPO}", "--define", f"kube_bin {BIN}",
+           "--define", "_unitdir /lib/systemd/system",
+           "--define", "_sysusersdir /lib/sysusers.d",
+           "--define", "systemd_post() echo NATIVE-POST %{?*}",
+           "--define", "systemd_postun() echo NATIVE-POSTUN %{?*}",
+           "--define", "sysusers_create_compat() echo NATIVE-SYSUSERS %1",
+           str(PKG / "kubernetes.spec")])
+    master = next(out.rglob("kubernetes-master-*.rpm"))
+    scripts = check(["rpm", "-qp", "--scripts", str(master)]).stdout
+    assert "NATIVE-POST kube-apiserver.service" in scripts
+    assert "NATIVE-POSTUN kube-apiserver.service" in scripts
+    assert f"NATIVE-SYSUSERS {PKG}/systemd/kubernetes.sysusers" in scripts
+    assert "useradd" not in scripts
+    assert "disable --now" in scripts  # not overridden: the fallback stays
+    files = qp(["-l"], master)
+    assert "/lib/systemd/system/kube-apiserver.service" in files
+    assert "/lib/sysusers.d/kubernetes.conf" in files
+
+
 # --- install into a root ----------------------------------------------------------
 
 def test_installed_files(root):
