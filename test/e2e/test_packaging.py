@@ -884,6 +884,13 @@ class Container:
                f"lowerdir=/,upperdir={self.base / 'upper'},workdir={self.base / 'work'}",
                str(self.root)])
         self.log = open(self.base / "console.log", "w")
+        try:
+            self._boot(rpm_dir)
+        except BaseException:
+            self.close()
+            raise
+
+    def _boot(self, rpm_dir):
         self.proc = subprocess.Popen(
             ["systemd-nspawn", "-q", "-D", str(self.root), "--register=no", "--keep-unit",
              "--private-network", "-M", f"kubetest{os.getpid()}",
@@ -897,7 +904,8 @@ class Container:
                 self.leader = int(kids[0])
                 return
             time.sleep(0.5)
-        raise RuntimeError("container did not boot: " + (self.base / "console.log").read_text()[-2000:])
+        raise RuntimeError("container did not boot: " +
+                           (self.base / "console.log").read_text()[-2000:])
 
     def exec(self, argv, pid=None, **kw):
         return run(["nsenter", "-t", str(pid or self.leader), "-a"] + argv, **kw)
