@@ -828,6 +828,7 @@ def test_apiserver_sandbox_compatible(root, tmp_path, request):
     argv = (["strace", "-f", "-qq", "-o", str(trace), "setpriv", "--reuid=65534",
              "--regid=65534", "--clear-groups"] + apiserver_argv(root, work, port))
     p = start_apiserver(argv, tmp_path / "log")
+    child = None
     try:
         assert wait_http_ok(p, f"http://127.0.0.1:{port}/readyz") == "ok", \
             (tmp_path / "log").read_text()[-2000:]
@@ -839,6 +840,8 @@ def test_apiserver_sandbox_compatible(root, tmp_path, request):
         os.kill(child, signal.SIGTERM)
         p.wait(timeout=20)
     finally:
+        if child is not None and p.poll() is None:
+            os.kill(child, signal.SIGKILL)  # strace would leave it behind
         stop(p)
     used, fams, writes = set(), set(), set()
     started = False
