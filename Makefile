@@ -74,6 +74,7 @@ PROGRAM_LIBS := $(apiserver_LIB) $(scheduler_LIB) $(controller_manager_LIB) \
 	$(kubelet_LIB) $(proxy_LIB) $(kubectl_LIB)
 
 include test/test.mk
+include packaging/packaging.mk
 
 
 $(OBJ)/%.o: %.c | $(GEN_HEADERS)

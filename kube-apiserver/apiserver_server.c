@@ -572,7 +572,8 @@ int apiserver_run(apiserver_options_t *o)
 		evtimer_add(s.event_sweep, &tv);
 	}
 	s.ready = true;
-	kube_notify(false, "READY=1"); /* kept set: STOPPING=1 follows at shutdown */
+	/* NOTIFY_SOCKET stays set: STOPPING=1 goes out on SIGTERM too. */
+	kube_notify(false, "READY=1");
 	klog_info("kube-apiserver ready in %.1f ms", (double)(kube_wall_ns() - s.started_ns) / 1e6);
 	event_base_dispatch(s.base);
 

@@ -8,10 +8,13 @@ set -u
 BUILD="gcc make pkg-config clang libclang-rt-14-dev \
  libevent-dev libcjson-dev libnghttp2-dev libyaml-dev libmbedtls-dev \
  libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler"
+# The packaging tests use rpm (rpmbuild), systemd (systemd-analyze, -sysusers,
+# -tmpfiles), libcap2-bin (getcap), man-db (man), strace (syscall filter check)
+# and systemd-container (systemd-nspawn: the units under a real systemd).
 RUNTIME="etcd-server etcd-client containerd runc containernetworking-plugins \
  iptables nftables conntrack rpm python3-pytest python3-kubernetes \
  busybox-static umoci skopeo docker-registry haproxy nginx-light wrk valgrind \
- iproute2 procps curl openssl socat"
+ iproute2 procps curl openssl socat systemd libcap2-bin man-db strace systemd-container"
 
 missing=""
 for p in $BUILD $RUNTIME; do
