@@ -805,8 +805,9 @@ static void prime_history(apiserver_t *s, const char *prefix, int64_t until)
 
 	if (from < compacted)
 		from = compacted;
-	if (from < 0)
-		from = 0;
+	/* The store reads from_rev 0 as "from now": start after revision 1. */
+	if (from < 1)
+		from = 1;
 	if (from >= until)
 		return;
 	pthread_mutex_init(&h.lock, NULL);

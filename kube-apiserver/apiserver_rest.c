@@ -15,6 +15,7 @@
 
 #include "api/kube_json.h"
 #include "api/kube_selector.h"
+#include "api/kube_yaml.h"
 #include "core/kube_log.h"
 #include "core/kube_time.h"
 
@@ -250,12 +251,21 @@ static kube_status_t *parse_body(kube_http_req_t *req, cJSON **ret)
 		return kube_status_unsupported_media(ct);
 	if (len == 0)
 		return kube_status_bad_request("the request body is empty");
-	obj = kube_json_parse(body, len);
-	if (!obj) {
-		if (ct && strstr(ct, "yaml"))
-			return kube_status_unsupported_media(ct);
-		return kube_status_bad_request("error decoding the request body: invalid JSON");
+	if (ct && strstr(ct, "yaml")) {
+		char *err = NULL;
+		kube_status_t *st;
+		obj = kube_yaml_parse(body, len, &err);
+		if (obj) {
+			*ret = obj;
+			return NULL;
+		}
+		st = kube_status_bad_request("%s", err ? err : "invalid YAML");
+		kube_free(err);
+		return st;
 	}
+	obj = kube_json_parse(body, len);
+	if (!obj)
+		return kube_status_bad_request("error decoding the request body: invalid JSON");
 	*ret = obj;
 	return NULL;
 }
@@ -389,6 +399,24 @@ static void serve_get(void *arg)
 				       true, kube_wall_ns());
 	} else {
 		kube_buf_append(&op->out, o->json, o->len);
+	}
+	op_finish(op);
+}
+
+static cJSON *scale_of(const op_t *op, const cJSON *cur);
+
+static void serve_get_scale(void *arg)
+{
+	op_t *op = arg;
+	apiserver_cache_t *c = apiserver_cache_for(op->s, op->k);
+	apiserver_obj_t *o = c ? apiserver_cache_get(c, op->route.namespace, op->route.name) : NULL;
+
+	if (!o) {
+		op->st = kube_status_not_found(op->k, op->route.name);
+	} else {
+		cJSON *sc = scale_of(op, o->obj);
+		kube_json_compact_buf(&op->out, sc);
+		cJSON_Delete(sc);
 	}
 	op_finish(op);
 }
@@ -529,8 +557,31 @@ static void do_list_store(void *arg)
 		/* The token's start is the last key plus NUL: the next key after it.
 		 * Names never hold \x01, so last key + \x01 is that key for the store. */
 		start_key = kube_asprintf("%s%s\x01", prefix, start);
+	} else {
+		/* resourceVersionMatch=Exact: the list as it was at that revision. */
+		const char *rv = kube_http_req_query_param(op->req, "resourceVersion");
+		const char *rvm = kube_http_req_query_param(op->req, "resourceVersionMatch");
+		if (rv && rvm && strcmp(rvm, "Exact") == 0) {
+			char *end = NULL;
+			long long n = strtoll(rv, &end, 10);
+			if (!*rv || *end || n <= 0) {
+				op->st = kube_status_bad_request("invalid resource version \"%s\"", rv);
+				goto out;
+			}
+			rev = n;
+			if (rev <= kube_store_compacted_rev(s->store)) {
+				op->st = kube_status_new(410, "Expired", "too old resource version: %lld (%lld)",
+							 n, (long long)kube_store_compacted_rev(s->store));
+				goto out;
+			}
+		}
 	}
 	r = kube_store_list(s->store, prefix, start_key, limit, rev, &l);
+	if (r == -KUBE_STORE_ECOMPACTED && !start_key) {
+		op->st = kube_status_new(410, "Expired", "too old resource version: %lld (%lld)",
+					 (long long)rev, (long long)kube_store_compacted_rev(s->store));
+		goto out;
+	}
 	if (r == -KUBE_STORE_ECOMPACTED) {
 		op->st = kube_status_new(410, "Expired",
 					 "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
@@ -943,9 +994,10 @@ static void do_binding(void *arg)
 }
 
 /* Worker: DELETE with grace periods, finalizers and propagation. */
-static void do_delete(void *arg)
+/* Delete (or mark for deletion) the object at op->key; the answer goes to
+ * op->out or op->st. Worker thread. */
+static void delete_key(op_t *op)
 {
-	op_t *op = arg;
 	apiserver_t *s = op->s;
 	const char *gps = kube_http_req_query_param(op->req, "gracePeriodSeconds");
 	const char *pp = kube_http_req_query_param(op->req, "propagationPolicy");
@@ -1096,6 +1148,78 @@ static void do_delete(void *arg)
 	}
 	if (!op->st && op->out.len == 0)
 		op->st = store_error(op, -ECANCELED, op->route.name);
+}
+
+static void do_delete(void *arg)
+{
+	op_t *op = arg;
+
+	delete_key(op);
+	op_post(op);
+}
+
+/* DELETE on a collection: every object matching the selectors goes through
+ * the single-object delete (finalizers, grace, dryRun); the answer is the
+ * list of the objects as they were. Worker thread. */
+static void do_deletecollection(void *arg)
+{
+	op_t *op = arg;
+	apiserver_t *s = op->s;
+	char *prefix = apiserver_key_prefix(s, op->k, op->route.namespace);
+	kube_kv_list_t l = { 0 };
+	kube_buf_t list = KUBE_BUF_INIT;
+	char *saved_name = op->route.name;
+	bool first = true;
+	filters_t f;
+	int r;
+
+	op->st = filters_parse(op->k, op->req, &f);
+	if (op->st)
+		goto out;
+	r = kube_store_list(s->store, prefix, NULL, 0, 0, &l);
+	if (r < 0) {
+		op->st = store_error(op, r, "");
+		filters_clear(&f);
+		goto out;
+	}
+	list_header(&list, op->k, l.rev, NULL);
+	for (size_t i = 0; i < l.count && !op->st; i++) {
+		cJSON *obj = kube_json_parse(l.items[i].value, l.items[i].value_len);
+		const char *name;
+
+		if (!obj)
+			continue;
+		if (!filters_match(&f, op->k, obj) || !(name = kube_json_get_str(obj, "metadata.name"))) {
+			cJSON_Delete(obj);
+			continue;
+		}
+		kube_free(op->key);
+		op->key = kube_strdup(l.items[i].key);
+		op->route.name = (char *)name;
+		kube_buf_reset(&op->out);
+		delete_key(op);
+		if (op->st && op->st->code == 404) { /* deleted meanwhile */
+			kube_status_free(op->st);
+			op->st = NULL;
+		} else if (!op->st) {
+			apiserver_set_rv(obj, l.items[i].mod_rev);
+			if (!first)
+				kube_buf_putc(&list, ',');
+			kube_json_compact_buf(&list, obj);
+			first = false;
+		}
+		cJSON_Delete(obj);
+	}
+	op->route.name = saved_name;
+	kube_buf_puts(&list, "]}");
+	filters_clear(&f);
+	kube_buf_reset(&op->out);
+	if (!op->st)
+		kube_buf_append(&op->out, list.data, list.len);
+out:
+	kube_buf_clear(&list);
+	kube_kv_list_clear(&l);
+	kube_free(prefix);
 	op_post(op);
 }
 
@@ -1276,6 +1400,18 @@ static void prepare_create(op_t *op)
 	op->key = apiserver_key(s, op->k, ns, name);
 }
 
+static void create_when_fresh(void *arg)
+{
+	op_t *op = arg;
+
+	prepare_create(op);
+	if (op->st) {
+		op_finish(op);
+		return;
+	}
+	apiserver_work_submit(op->s, do_create, op);
+}
+
 /* ---- dispatch ---- */
 
 static bool wants_table(kube_http_req_t *req)
@@ -1283,6 +1419,57 @@ static bool wants_table(kube_http_req_t *req)
 	const char *accept = kube_http_req_header(req, "Accept");
 
 	return accept && strstr(accept, "as=Table") != NULL;
+}
+
+static void start_watch(void *arg)
+{
+	op_t *op = arg;
+	apiserver_t *s = op->s;
+
+	apiserver_metrics_observe(s, "watch", op->k->resource, 200, op->start_ns);
+	apiserver_cache_watch(s, apiserver_cache_for(s, op->k), op->k, op->req,
+			      op->route.namespace, op->route.name);
+	op->req = NULL;
+	op_free(op);
+}
+
+/* Upstream's ListOptions validation for watches: 422 Invalid, or NULL. */
+static kube_status_t *watch_options_invalid(kube_http_req_t *req)
+{
+	const char *sie = kube_http_req_query_param(req, "sendInitialEvents");
+	const char *rvm = kube_http_req_query_param(req, "resourceVersionMatch");
+	bool bookmarks = param_true(kube_http_req_query_param(req, "allowWatchBookmarks"));
+	const char *errs[3][2];
+	size_t n = 0;
+	kube_status_t *st;
+	kube_buf_t msg = KUBE_BUF_INIT;
+
+	if (sie) {
+		if (!kube_streq(rvm, "NotOlderThan"))
+			errs[n][0] = "resourceVersionMatch",
+			errs[n++][1] = "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan";
+		if (!bookmarks)
+			errs[n][0] = "allowWatchBookmarks",
+			errs[n++][1] = "sendInitialEvents requires setting allowWatchBookmarks to true";
+	} else if (rvm && *rvm) {
+		errs[n][0] = "resourceVersionMatch",
+		errs[n++][1] = "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided";
+	}
+	if (n == 0)
+		return NULL;
+	kube_buf_puts(&msg, "ListOptions.meta.k8s.io \"\" is invalid: ");
+	if (n > 1)
+		kube_buf_putc(&msg, '[');
+	for (size_t i = 0; i < n; i++)
+		kube_buf_printf(&msg, "%s%s: Forbidden: %s", i ? ", " : "", errs[i][0], errs[i][1]);
+	if (n > 1)
+		kube_buf_putc(&msg, ']');
+	st = kube_status_new(422, "Invalid", "%s", msg.data);
+	kube_status_set_details(st, "", "meta.k8s.io", "ListOptions");
+	for (size_t i = 0; i < n; i++)
+		kube_status_add_cause(st, "FieldValueForbidden", errs[i][0], "Forbidden: %s", errs[i][1]);
+	kube_buf_clear(&msg);
+	return st;
 }
 
 static void start_write(op_t *op, apiserver_work_fn fn)
@@ -1362,17 +1549,8 @@ void apiserver_rest_handle(apiserver_t *s, kube_http_req_t *req, const char *pat
 			return;
 		}
 		if (sub && strcmp(sub, "scale") == 0) {
-			/* Scale from the current object. */
-			apiserver_cache_t *c = apiserver_cache_for(s, op->k);
-			apiserver_obj_t *o = c ? apiserver_cache_get(c, op->route.namespace, op->route.name) : NULL;
-			if (!o) {
-				op->st = kube_status_not_found(op->k, op->route.name);
-			} else {
-				cJSON *sc = scale_of(op, o->obj);
-				kube_json_compact_buf(&op->out, sc);
-				cJSON_Delete(sc);
-			}
-			op_finish(op);
+			/* Scale from the current object, read after the caches caught up. */
+			apiserver_cache_when_fresh(s, serve_get_scale, op);
 			return;
 		}
 		op->as_table = op->as_table && !sub;
@@ -1410,17 +1588,25 @@ void apiserver_rest_handle(apiserver_t *s, kube_http_req_t *req, const char *pat
 			return;
 		}
 		(void)fs;
-		apiserver_metrics_observe(s, "watch", op->k->resource, 200, op->start_ns);
-		apiserver_cache_watch(s, c, op->k, req, op->route.namespace, op->route.name);
-		op->req = NULL;
-		op_free(op);
+		op->st = watch_options_invalid(req);
+		if (op->st) {
+			op_finish(op);
+			return;
+		}
+		/* No resourceVersion: the initial state is the latest (consistent). */
+		const char *rv = kube_http_req_query_param(req, "resourceVersion");
+		if (!rv || !*rv)
+			apiserver_cache_when_fresh(s, start_watch, op);
+		else
+			start_watch(op);
 		return;
 	}
 
 	/* Writes. */
-	if (strcmp(op->verb, "delete") != 0 || kube_http_req_body(req, NULL)[0]) {
+	bool is_delete = strcmp(op->verb, "delete") == 0 || strcmp(op->verb, "deletecollection") == 0;
+	if (!is_delete || kube_http_req_body(req, NULL)[0]) {
 		kube_status_t *st = parse_body(req, &op->body);
-		if (st && strcmp(op->verb, "delete") != 0) {
+		if (st && !is_delete) {
 			op->st = st;
 			op_finish(op);
 			return;
@@ -1451,13 +1637,10 @@ void apiserver_rest_handle(apiserver_t *s, kube_http_req_t *req, const char *pat
 			start_write(op, do_binding);
 			return;
 		}
+		/* The namespace check and the allocators read the caches: let them
+		 * catch up with every write acknowledged so far. */
 		op->kind = OP_CREATE;
-		prepare_create(op);
-		if (op->st) {
-			op_finish(op);
-			return;
-		}
-		start_write(op, do_create);
+		apiserver_cache_when_fresh(s, create_when_fresh, op);
 		return;
 	}
 	if (strcmp(op->verb, "update") == 0 || strcmp(op->verb, "patch") == 0) {
@@ -1509,6 +1692,11 @@ void apiserver_rest_handle(apiserver_t *s, kube_http_req_t *req, const char *pat
 		return;
 	}
 	/* deletecollection: delete every matching object one by one. */
-	op->st = kube_status_method_not_allowed();
-	op_finish(op);
+	if (op->route.name || sub) {
+		op->st = kube_status_method_not_allowed();
+		op_finish(op);
+		return;
+	}
+	op->kind = OP_DELETE;
+	start_write(op, do_deletecollection);
 }

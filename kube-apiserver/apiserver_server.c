@@ -559,12 +559,21 @@ int apiserver_run(apiserver_options_t *o)
 	evsignal_add(s.sig_int, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	{
+		/* Sweep every minute, or twice per TTL when it is shorter. */
+		int64_t half = s.opts->event_ttl_ns / 2;
 		struct timeval tv = { 60, 0 };
+		if (half > 0 && half < 60 * INT64_C(1000000000)) {
+			tv.tv_sec = (time_t)(half / 1000000000);
+			tv.tv_usec = (suseconds_t)(half % 1000000000 / 1000);
+			if (tv.tv_sec == 0 && tv.tv_usec < 100000)
+				tv.tv_usec = 100000;
+		}
 		s.event_sweep = event_new(s.base, -1, EV_PERSIST, on_sweep, &s);
 		evtimer_add(s.event_sweep, &tv);
 	}
 	s.ready = true;
-	kube_notify(true, "READY=1");
+	/* NOTIFY_SOCKET stays set: STOPPING=1 goes out on SIGTERM too. */
+	kube_notify(false, "READY=1");
 	klog_info("kube-apiserver ready in %.1f ms", (double)(kube_wall_ns() - s.started_ns) / 1e6);
 	event_base_dispatch(s.base);
 

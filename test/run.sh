@@ -74,7 +74,7 @@ if [ "$MODE" = all ]; then
 			test/e2e >"$log" 2>&1
 		rc=$?
 		tail -40 "$log"
-		line=$(grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$log" | tail -1)
+		line=$(grep -E '(passed|failed|error).* in [0-9.]+s' "$log" | tail -1)
 		p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)
 		f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || true)
 		e=$(echo "$line" | grep -oE '[0-9]+ error' | grep -oE '[0-9]+' || true)

@@ -21,6 +21,7 @@
 #include <nghttp2/nghttp2.h>
 
 #include "core/kube_log.h"
+#include "net/kube_tls.h"
 
 /* Small request/response exchanges must not wait for Nagle + delayed ACK. */
 static void set_nodelay(struct bufferevent *bev)
@@ -60,6 +61,7 @@ struct conn {
 	struct sockaddr_storage addrs[MAX_ADDRS];
 	socklen_t addrlens[MAX_ADDRS];
 	int naddrs, addr_idx;
+	bool tls_wrapped; /* bev is kube_tls's plaintext filter */
 };
 
 struct pool {
@@ -76,6 +78,7 @@ struct kube_http_client {
 	kube_http_client_config_t cfg; /* strings owned */
 	struct pool *pools;
 	kube_http_call_t *calls; /* in flight */
+	kube_tls_config_t *tls;	 /* made on the first https:// call */
 };
 
 enum { ST_CONNECTING, ST_HEAD, ST_BODY, ST_DONE };
@@ -494,8 +497,23 @@ static int call_connect(kube_http_call_t *call)
 	struct conn *cn;
 	int r;
 
-	if (call->tls)
-		return -EPROTONOSUPPORT; /* TLS arrives with net/kube_tls */
+	if (call->tls && !c->tls) {
+		static const char *const alpn[] = { "http/1.1", NULL };
+		kube_tls_options_t o = {
+			.cert_file = c->cfg.cert_file, .key_file = c->cfg.key_file,
+			.ca_file = c->cfg.ca_file, .insecure_skip_verify = c->cfg.insecure_skip_verify,
+			.alpn = alpn,
+		};
+		const char *why = NULL;
+
+		if (c->cfg.ca_pem || c->cfg.cert_pem || c->cfg.key_pem)
+			return -EOPNOTSUPP; /* kube_tls reads files only */
+		r = kube_tls_config_new(&o, &c->tls, &why);
+		if (r < 0) {
+			klog_v(4, "http client: TLS config: %s", why ? why : "");
+			return r;
+		}
+	}
 	cn = kube_calloc(1, sizeof(*cn));
 	cn->client = c;
 	if (c->cfg.unix_socket) {
@@ -538,6 +556,12 @@ static int call_connect(kube_http_call_t *call)
 	call->conn = cn;
 	call->state = ST_CONNECTING;
 	arm_ms(call->timer_ev, c->cfg.connect_timeout_ms);
+	if (call->tls) {
+		/* TCP first; TLS is wrapped around the socket once connected */
+		bufferevent_setcb(cn->bev, conn_read_cb, NULL, conn_event_cb, call);
+		bufferevent_enable(cn->bev, EV_READ | EV_WRITE);
+		return 0;
+	}
 	if (c->cfg.http2_prior_knowledge) {
 		h2_start(cn);
 		return h2_submit(call);
@@ -568,6 +592,24 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	kube_http_call_t *call = arg;
 
+	if ((what & BEV_EVENT_CONNECTED) && call->tls && !call->conn->tls_wrapped) {
+		struct conn *cn = call->conn;
+		kube_http_client_t *c = call->client;
+		evutil_socket_t fd = bufferevent_getfd(cn->bev);
+		const char *sni = c->cfg.server_name ? c->cfg.server_name : call->host;
+
+		bufferevent_setfd(cn->bev, -1); /* keep the socket for TLS */
+		bufferevent_free(cn->bev);
+		cn->bev = kube_tls_wrap(c->base, c->tls, fd, sni);
+		if (!cn->bev) {
+			evutil_closesocket(fd);
+			call_finish(call, -EPROTO);
+			return;
+		}
+		cn->tls_wrapped = true;
+		call_send(call); /* sent once the handshake is done */
+		what = BEV_EVENT_CONNECTED;
+	}
 	if (what & BEV_EVENT_CONNECTED) {
 		call->state = ST_HEAD;
 		evtimer_del(call->timer_ev);
@@ -591,8 +633,14 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_ERROR) {
 		int e = EVUTIL_SOCKET_ERROR();
 
-		if (call->state == ST_CONNECTING && conn_try_next(call->conn)) {
-			call_send(call);
+		if (call->state == ST_CONNECTING && !call->conn->tls_wrapped &&
+		    conn_try_next(call->conn)) {
+			if (call->tls) {
+				bufferevent_setcb(call->conn->bev, conn_read_cb, NULL, conn_event_cb, call);
+				bufferevent_enable(call->conn->bev, EV_READ | EV_WRITE);
+			} else {
+				call_send(call);
+			}
 			return;
 		}
 		if (call->state == ST_CONNECTING || !maybe_retry(call))
@@ -1456,6 +1504,7 @@ void kube_http_client_free(kube_http_client_t *c)
 	kube_free((char *)c->cfg.key_file);
 	kube_free((char *)c->cfg.key_pem);
 	kube_free((char *)c->cfg.server_name);
+	kube_tls_config_free(c->tls);
 	if (c->own_base)
 		event_base_free(c->base);
 	kube_free(c);

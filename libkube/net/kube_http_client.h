@@ -12,8 +12,10 @@
  * call, kube_http_client_do(), that runs the client's private loop.
  *
  * URLs: "http://host[:port]/path?query" and "https://..." (host may be
- * "[v6addr]"). https:// needs net/kube_tls; until it is linked in, such
- * calls end with -EPROTONOSUPPORT. With config.unix_socket set, every
+ * "[v6addr]"). https:// goes through net/kube_tls (CA, client cert and key
+ * files, server name, insecure_skip_verify); ALPN offers http/1.1 only so
+ * far (HTTP/2 over TLS is not wired yet); the *_pem fields give
+ * -EOPNOTSUPP; mbedTLS 2.28 checks DNS names, not IP SANs. With config.unix_socket set, every
  * request connects to that socket and the URL's host only fills the Host
  * header. Names are resolved with a blocking getaddrinfo() when a
  * connection is made; each address is tried in turn until one accepts.

@@ -105,6 +105,7 @@ def test_kill9_during_create_burst(start_server):
     wt2 = threading.Thread(target=watcher, args=(srv.port, resume_rv, seen2, state2, stop2), daemon=True)
     wt2.start()
     want = set(items)
+    wait_for(lambda: "status" in state2 or not wt2.is_alive(), timeout=20, what="the resumed watch")
     wait_for(lambda: want <= (set(before) | set(seen2)) or "error" in state2 or not wt2.is_alive(),
              timeout=20, what="the resumed watch to catch up")
     stop2.set()

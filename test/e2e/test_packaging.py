@@ -736,9 +736,6 @@ def test_apiserver_notify_ready(root, tmp_path):
         notify.close()
 
 
-@pytest.mark.xfail(reason="kube-apiserver sends READY=1 with kube_notify(true, ...), which "
-                   "unsets NOTIFY_SOCKET, so its STOPPING=1 on SIGTERM is never sent "
-                   "(kube-apiserver/apiserver_server.c)", strict=False)
 def test_apiserver_notify_stopping(root, tmp_path):
     """SIGTERM gives STOPPING=1."""
     if not apiserver_runs():
