@@ -256,29 +256,8 @@ static rcbuf_t *event_line(int type, const apiserver_obj_t *o)
 	return b;
 }
 
-typedef struct field_ctx {
-	const kube_kind_t *k;
-	const cJSON *obj;
-	char *vals[8];
-	int nvals;
-} field_ctx_t;
-
-static const char *field_get(const char *field, void *userdata)
-{
-	field_ctx_t *fc = userdata;
-	char *v;
-
-	if (fc->nvals == (int)ARRAY_SIZE(fc->vals))
-		return NULL;
-	v = apiserver_fields_value(fc->k, fc->obj, field);
-	fc->vals[fc->nvals++] = v;
-	return v;
-}
-
 static bool watcher_matches(const watcher_t *w, const apiserver_obj_t *o)
 {
-	bool ok;
-
 	if (w->ns && strcmp(w->ns, o->ns) != 0)
 		return false;
 	if (w->name && strcmp(w->name, o->name) != 0)
@@ -287,13 +266,7 @@ static bool watcher_matches(const watcher_t *w, const apiserver_obj_t *o)
 							       cJSON_GetObjectItemCaseSensitive(o->obj, "metadata"),
 							       "labels")))
 		return false;
-	if (!w->fsel)
-		return true;
-	field_ctx_t fc = { .k = w->k, .obj = o->obj };
-	ok = kube_fieldsel_matches(w->fsel, field_get, &fc);
-	for (int i = 0; i < fc.nvals; i++)
-		kube_free(fc.vals[i]);
-	return ok;
+	return !w->fsel || apiserver_fields_match(w->k, w->fsel, o->obj);
 }
 
 static void watcher_end(watcher_t *w)
