@@ -100,7 +100,9 @@ int kube_store_compact(kube_store_t *s, int64_t rev);
 /* Health for /healthz and componentstatuses: 0 when healthy. */
 int kube_store_health(kube_store_t *s);
 
-/* Watch keys under prefix for events with revision > from_rev. */
+/* Watch keys under prefix for events with revision > from_rev (0: every
+ * event still in the history; kube_store_current_rev() for "from now").
+ * -KUBE_STORE_ECOMPACTED when history before from_rev is gone. */
 int kube_store_watch(kube_store_t *s, const char *prefix, int64_t from_rev,
 		     kube_store_watch_fn fn, void *arg, kube_store_watch_t **ret);
 /* Stops the watch; after it returns, fn is not running and not called again. */

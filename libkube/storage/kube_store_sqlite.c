@@ -1029,13 +1029,15 @@ static int sq_watch(void *impl, const char *prefix, int64_t from_rev, kube_store
 	sq_t *sq = impl;
 	kube_store_watch_t *w;
 
-	if (from_rev > 0 && from_rev < sq_compacted_rev(sq))
+	if (from_rev < 0)
+		return -EINVAL;
+	if (from_rev < sq_compacted_rev(sq))
 		return -KUBE_STORE_ECOMPACTED;
 	w = kube_calloc(1, sizeof(*w));
 	w->ops = &kube_store_sqlite_ops;
 	w->sq = sq;
 	w->prefix = kube_strdup(prefix);
-	w->next_rev = (from_rev > 0 ? from_rev : sq_current_rev(sq)) + 1;
+	w->next_rev = from_rev + 1; /* 0: the whole history */
 	w->fn = fn;
 	w->arg = arg;
 	pthread_mutex_lock(&sq->wlock);

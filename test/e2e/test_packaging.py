@@ -985,6 +985,12 @@ def test_systemd_enable_now_and_get_cs(rpms):
         r = c.exec(["systemctl", "stop", "kube-apiserver"], timeout=60)
         assert r.returncode == 0
         assert c.exec(["systemctl", "show", "-P", "Result", "kube-apiserver"]).stdout.strip() == "success"
+
+        # kubernetes-master.target starts the three (Wants=) and stops them (PartOf=)
+        assert c.exec(["systemctl", "start", "kubernetes-master.target"], timeout=120).returncode == 0
+        assert c.exec(["curl", "-s", "http://127.0.0.1:8080/readyz"]).stdout == "ok"
+        assert c.exec(["systemctl", "stop", "kubernetes-master.target"], timeout=60).returncode == 0
+        assert c.exec(["systemctl", "is-active", "kube-apiserver"]).stdout.strip() == "inactive"
     finally:
         c.close()
     not_yet = [d for d in ["kube-scheduler", "kube-controller-manager"] if not daemon_runs(d)]

@@ -201,7 +201,7 @@ TEST(watch_history_and_live)
 	ASSERT_OK(kube_store_create(s, "/registry/pods/a/1", "v1", 2, NULL));	   /* 1 */
 	ASSERT_OK(kube_store_create(s, "/registry/services/a/1", "s", 1, NULL));   /* 2 */
 	ASSERT_OK(kube_store_update(s, "/registry/pods/a/1", "v2", 2, 0, NULL, NULL)); /* 3 */
-	ASSERT_OK(kube_store_watch(s, "/registry/pods/", 0, collect, &live, &w2));
+	ASSERT_OK(kube_store_watch(s, "/registry/pods/", kube_store_current_rev(s), collect, &live, &w2));
 	ASSERT_OK(kube_store_watch(s, "/registry/pods/", 1, collect, &past, &w1));
 	ASSERT_OK(kube_store_delete(s, "/registry/pods/a/1", 0, NULL, NULL));	   /* 4 */
 	ASSERT_OK(kube_store_create(s, "/registry/pods/a/2", "x", 1, NULL));	   /* 5 */
@@ -221,6 +221,16 @@ TEST(watch_history_and_live)
 	ASSERT_EQ(live.revs[0], 4);
 	ASSERT_EQ(live.revs[1], 5);
 
+	/* From 0: the whole history, in order. */
+	{
+		collector_t all = { .lock = PTHREAD_MUTEX_INITIALIZER };
+		kube_store_watch_t *w4;
+		ASSERT_OK(kube_store_watch(s, "/registry/", 0, collect, &all, &w4));
+		ASSERT_EQ(wait_n(&all, 5), 5);
+		kube_store_watch_cancel(w4);
+		for (int i = 0; i < 5; i++)
+			ASSERT_EQ(all.revs[i], i + 1);
+	}
 	/* A watch from before the compaction point fails. */
 	ASSERT_OK(kube_store_compact(s, 4));
 	ASSERT_EQ(kube_store_watch(s, "/registry/pods/", 2, collect, &old, &w3), -KUBE_STORE_ECOMPACTED);
