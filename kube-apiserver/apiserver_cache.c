@@ -19,6 +19,7 @@
 #include <time.h>
 
 #define SLOW_WATCHER_BYTES (16u << 20)
+#define RING_MAX_BYTES ((size_t)64 << 20) /* per resource */
 #define BOOKMARK_INTERVAL_S 60
 
 enum { EV_ADDED = 0, EV_MODIFIED, EV_DELETED };
@@ -53,6 +54,7 @@ struct apiserver_cache {
 	size_t n, cap;
 	ring_event_t *ring;
 	size_t ring_cap, ring_start, ring_len;
+	size_t ring_bytes; /* sum of the ring's event objects' lengths */
 	int64_t ring_base_rev; /* every event after this revision is in the ring */
 	watcher_t *watchers;
 };
@@ -647,14 +649,20 @@ static void ring_push(apiserver_t *s, apiserver_cache_t *c, int64_t rev, int typ
 {
 	ring_event_t *ev;
 
-	if (c->ring_len == c->ring_cap) {
+	/* Evict the oldest events when the ring is full or holds more than
+	 * RING_MAX_BYTES of objects only it keeps alive (large objects would
+	 * otherwise pin ring_cap copies). */
+	while (c->ring_len == c->ring_cap ||
+	       (c->ring_len > 0 && c->ring_bytes + obj->len > RING_MAX_BYTES)) {
 		ring_event_t *old = &c->ring[c->ring_start];
 		c->ring_base_rev = old->rev;
+		c->ring_bytes -= old->obj->len;
 		apiserver_obj_unref(old->obj);
 		apiserver_obj_unref(old->prev);
 		c->ring_start = (c->ring_start + 1) % c->ring_cap;
 		c->ring_len--;
 	}
+	c->ring_bytes += obj->len;
 	ev = &c->ring[(c->ring_start + c->ring_len) % c->ring_cap];
 	c->ring_len++;
 	ev->rev = rev;

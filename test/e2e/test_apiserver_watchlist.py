@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import wait_for
+from conftest import Http, wait_for
 
 CM = "/api/v1/namespaces/%s/configmaps"
 
@@ -207,3 +207,48 @@ def test_python_typed_clients(client, ns):
     assert svc.spec.cluster_ip.startswith("10.0.0.")
     assert 30000 <= svc.spec.ports[0].node_port <= 32767
     assert svc.spec.ports[0].target_port == 80
+
+
+def _rss_mb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def test_slow_watcher_is_cut_off(start_server):
+    import socket
+    srv = start_server()
+    slow = socket.socket()
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    slow.connect(("127.0.0.1", srv.port))
+    slow.sendall(b"GET /api/v1/namespaces/default/configmaps?watch=true HTTP/1.1\r\nHost: x\r\n\r\n")
+    fast = Http(srv).watch("/api/v1/namespaces/default/configmaps?watch=true", timeout=30)
+    big = "x" * (1 << 20)
+    for i in range(28):  # 28 MiB of events: more than the 16 MiB a watcher may owe
+        st, _, body = srv.request("POST", "/api/v1/namespaces/default/configmaps",
+                                  {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "big%d" % i},
+                                   "data": {"b": big}})
+        assert st == 201, body[:200]
+        ev = fast.next()  # the reading watcher keeps up
+        assert ev["type"] == "ADDED" and ev["object"]["metadata"]["name"] == "big%d" % i
+    fast.close()
+    assert _rss_mb(srv.proc.pid) < 200
+    # the slow watcher was ended: draining it reaches the stream's end (the
+    # last chunk, or EOF) before all 28 events
+    slow.settimeout(10)
+    got, tail = 0, b""
+    while True:
+        try:
+            chunk = slow.recv(1 << 20)
+        except socket.timeout:
+            raise AssertionError("the slow watcher was not ended (%d bytes read)" % got)
+        if not chunk:
+            break
+        got += len(chunk)
+        tail = (tail + chunk)[-16:]
+        if tail.endswith(b"\r\n0\r\n\r\n"):
+            break
+    slow.close()
+    assert got < 28 * (1 << 20), got
