@@ -196,10 +196,10 @@ int apiserver_alloc_service(apiserver_t *s, cJSON *svc, const cJSON *old, kube_s
 							      "Invalid value: %lld: provided port is already allocated",
 							      (long long)np);
 			} else {
-				/* One random start, then every port once. */
+				/* Start at a random offset, then walk the whole range once. */
 				unsigned start = (unsigned)kube_now_ns();
 				for (int i = 0; i < psize; i++) {
-					int cand = pbase + (int)(((unsigned)i + start) % (unsigned)psize);
+					int cand = pbase + (int)((start + (unsigned)i) % (unsigned)psize);
 					if (!port_taken(s, c, cand)) {
 						np = cand;
 						break;

@@ -77,3 +77,33 @@ char *apiserver_fields_value(const kube_kind_t *k, const cJSON *obj, const char 
 		return kube_asprintf("%lld", (long long)v->valuedouble);
 	return kube_strdup("");
 }
+
+typedef struct field_ctx {
+	const kube_kind_t *k;
+	const cJSON *obj;
+	char *vals[16];
+	int nvals;
+} field_ctx_t;
+
+/* Values live until the match ends: the selector compares them after get. */
+static const char *field_get(const char *field, void *userdata)
+{
+	field_ctx_t *fc = userdata;
+	char *v;
+
+	if (fc->nvals == (int)ARRAY_SIZE(fc->vals))
+		return NULL;
+	v = apiserver_fields_value(fc->k, fc->obj, field);
+	fc->vals[fc->nvals++] = v;
+	return v;
+}
+
+bool apiserver_fields_match(const kube_kind_t *k, const kube_fieldsel_t *fs, const cJSON *obj)
+{
+	field_ctx_t fc = { .k = k, .obj = obj };
+	bool ok = kube_fieldsel_matches(fs, field_get, &fc);
+
+	for (int i = 0; i < fc.nvals; i++)
+		kube_free(fc.vals[i]);
+	return ok;
+}

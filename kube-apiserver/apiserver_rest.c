@@ -287,25 +287,6 @@ static kube_status_t *check_type(const kube_kind_t *k, const cJSON *obj, const c
 
 /* ---- reads ---- */
 
-typedef struct field_ctx {
-	const kube_kind_t *k;
-	const cJSON *obj;
-	char *vals[8];
-	int nvals;
-} field_ctx_t;
-
-static const char *field_get(const char *field, void *userdata)
-{
-	field_ctx_t *fc = userdata;
-	char *v;
-
-	if (fc->nvals == (int)ARRAY_SIZE(fc->vals))
-		return NULL;
-	v = apiserver_fields_value(fc->k, fc->obj, field);
-	fc->vals[fc->nvals++] = v;
-	return v;
-}
-
 typedef struct filters {
 	kube_selector_t *lsel;
 	kube_fieldsel_t *fsel;
@@ -368,20 +349,12 @@ static bool filters_match_obj(const filters_t *f, const kube_kind_t *k, apiserve
 
 static bool filters_match(const filters_t *f, const kube_kind_t *k, const cJSON *obj)
 {
-	bool ok = true;
-
 	if (f->lsel) {
 		const cJSON *labels = kube_json_get(obj, "metadata.labels");
 		if (!kube_selector_matches(f->lsel, labels))
 			return false;
 	}
-	if (f->fsel) {
-		field_ctx_t fc = { .k = k, .obj = obj };
-		ok = kube_fieldsel_matches(f->fsel, field_get, &fc);
-		for (int i = 0; i < fc.nvals; i++)
-			kube_free(fc.vals[i]);
-	}
-	return ok;
+	return !f->fsel || apiserver_fields_match(k, f->fsel, obj);
 }
 
 static int include_object(kube_http_req_t *req)

@@ -496,11 +496,11 @@ int apiserver_run(apiserver_options_t *o)
 	}
 	if (o->secure_port > 0) {
 		char *cert = NULL, *key = NULL;
-		const char *why = NULL;
+		char *why = NULL;
 		kube_tls_options_t to = { .server = true, .ca_file = o->client_ca_file,
-					  .client_auth = o->client_ca_file ? KUBE_TLS_CLIENT_CERT_VERIFY_IF_GIVEN
-									   : KUBE_TLS_CLIENT_CERT_NONE,
-					  .alpn = (const char *const[]){ "http/1.1", NULL } };
+					  .client_auth = o->client_ca_file ? KUBE_TLS_CLIENT_AUTH_REQUEST
+									   : KUBE_TLS_CLIENT_AUTH_NONE,
+					  .alpn = (const char *const[]){ "h2", "http/1.1", NULL } };
 		if (o->tls_cert_file && *o->tls_cert_file && o->tls_private_key_file && *o->tls_private_key_file) {
 			to.cert_file = o->tls_cert_file;
 			to.key_file = o->tls_private_key_file;
@@ -520,6 +520,7 @@ int apiserver_run(apiserver_options_t *o)
 		kube_free(key);
 		if (r < 0) {
 			klog_error("failed to load the serving certificate: %s", why ? why : strerror(-r));
+			kube_free(why);
 			goto fail;
 		}
 		r = listen_on(&s, &s.http_secure, &o->bind_address, o->secure_port, &s.secure_port, s.tls);

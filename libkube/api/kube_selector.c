@@ -932,7 +932,8 @@ int kube_fieldsel_parse(const char *str, kube_fieldsel_t **ret, char **ret_err)
 			}
 		}
 	}
-	qsort(parts, nparts, sizeof(char *), cmp_str);
+	if (nparts)
+		qsort(parts, nparts, sizeof(char *), cmp_str);
 	s->terms = kube_calloc(nparts ? nparts : 1, sizeof(*s->terms));
 	for (size_t i = 0; i < nparts && !err; i++) {
 		const char *part = parts[i], *c;

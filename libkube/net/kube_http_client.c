@@ -504,13 +504,15 @@ static int call_connect(kube_http_call_t *call)
 			.ca_file = c->cfg.ca_file, .insecure_skip_verify = c->cfg.insecure_skip_verify,
 			.alpn = alpn,
 		};
-		const char *why = NULL;
+		char *why = NULL;
 
-		if (c->cfg.ca_pem || c->cfg.cert_pem || c->cfg.key_pem)
-			return -EOPNOTSUPP; /* kube_tls reads files only */
+		o.cert_pem = c->cfg.cert_pem;
+		o.key_pem = c->cfg.key_pem;
+		o.ca_pem = c->cfg.ca_pem;
 		r = kube_tls_config_new(&o, &c->tls, &why);
 		if (r < 0) {
 			klog_v(4, "http client: TLS config: %s", why ? why : "");
+			kube_free(why);
 			return r;
 		}
 	}
@@ -595,17 +597,16 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	if ((what & BEV_EVENT_CONNECTED) && call->tls && !call->conn->tls_wrapped) {
 		struct conn *cn = call->conn;
 		kube_http_client_t *c = call->client;
-		evutil_socket_t fd = bufferevent_getfd(cn->bev);
 		const char *sni = c->cfg.server_name ? c->cfg.server_name : call->host;
+		struct bufferevent *tls_bev = NULL;
 
-		bufferevent_setfd(cn->bev, -1); /* keep the socket for TLS */
-		bufferevent_free(cn->bev);
-		cn->bev = kube_tls_wrap(c->base, c->tls, fd, sni);
-		if (!cn->bev) {
-			evutil_closesocket(fd);
+		/* TLS goes on top of the connected socket; the plaintext side
+		 * owns it from now on. */
+		if (kube_tls_wrap(c->tls, cn->bev, sni, &tls_bev, NULL) < 0) {
 			call_finish(call, -EPROTO);
 			return;
 		}
+		cn->bev = tls_bev;
 		cn->tls_wrapped = true;
 		call_send(call); /* sent once the handshake is done */
 		what = BEV_EVENT_CONNECTED;

@@ -434,6 +434,7 @@ def test_unit_contents():
         assert d["EnvironmentFile"][0] == "-/etc/kubernetes/config", u
         assert len(d["EnvironmentFile"]) == 2
         assert d["Restart"] == ["on-failure"] and d["LimitNOFILE"] == ["65536"], u
+        assert d["RestartSec"] == ["5s"], u  # never hits the start limit while waiting
         assert d.get("Type", ["simple"]) in (["simple"], ["notify"])
         assert d["WantedBy"] == ["multi-user.target"]
         # bare $VARS, each a whole flag; never ${VAR} (one argument)
@@ -981,16 +982,25 @@ def test_systemd_enable_now_and_get_cs(rpms):
         rows = {l.split()[0]: l.split()[1] for l in cs.stdout.splitlines()[1:] if l.strip()}
         assert rows.get("etcd-0") == "Healthy", cs.stdout  # the embedded store
 
-        # SIGTERM from systemctl stop: a clean exit
-        r = c.exec(["systemctl", "stop", "kube-apiserver"], timeout=60)
-        assert r.returncode == 0
+        # SIGTERM from systemctl stop: a clean exit. (All three in one job:
+        # a scheduler restarting would pull the API server back in: Wants=.)
+        r = c.exec(["systemctl", "stop", "kube-scheduler", "kube-controller-manager",
+                    "kube-apiserver"], timeout=60)
+        assert r.returncode == 0, r.stderr
         assert c.exec(["systemctl", "show", "-P", "Result", "kube-apiserver"]).stdout.strip() == "success"
 
         # kubernetes-master.target starts the three (Wants=) and stops them (PartOf=)
         assert c.exec(["systemctl", "start", "kubernetes-master.target"], timeout=120).returncode == 0
         assert c.exec(["curl", "-s", "http://127.0.0.1:8080/readyz"]).stdout == "ok"
         assert c.exec(["systemctl", "stop", "kubernetes-master.target"], timeout=60).returncode == 0
-        assert c.exec(["systemctl", "is-active", "kube-apiserver"]).stdout.strip() == "inactive"
+        # (the target, ordered after them, stops first; the services follow)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            state = c.exec(["systemctl", "is-active", "kube-apiserver"]).stdout.strip()
+            if state != "deactivating":
+                break
+            time.sleep(0.2)
+        assert state == "inactive"
     finally:
         c.close()
     not_yet = [d for d in ["kube-scheduler", "kube-controller-manager"] if not daemon_runs(d)]
