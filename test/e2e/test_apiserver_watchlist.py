@@ -252,3 +252,36 @@ def test_slow_watcher_is_cut_off(start_server):
             break
     slow.close()
     assert got < 28 * (1 << 20), got
+
+
+def test_yaml_bodies_and_bad_input(server, ns):
+    path = CM % ns
+    yaml_cm = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y1\n  labels: {a: b}\ndata:\n  k: v\n"
+    st, _, body = server.request("POST", path, yaml_cm, {"Content-Type": "application/yaml"})
+    assert st == 201, body
+    obj = json.loads(body)
+    assert obj["data"] == {"k": "v"} and obj["metadata"]["labels"] == {"a": "b"}
+    cases = [
+        (b"apiVersion: v1\nkind: [ConfigMap\n", "application/yaml", 400, "BadRequest"),
+        (b"{not json", "application/json", 400, "BadRequest"),
+        (b"[1,2]", "application/json", 400, "BadRequest"),
+        (json.dumps({"apiVersion": "apps/v1", "kind": "ConfigMap", "metadata": {"name": "x"}}).encode(),
+         "application/json", 400, "BadRequest"),
+        (json.dumps({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x"}}).encode(),
+         "application/json", 400, "BadRequest"),
+        (b"k8s\x00\x0a\x02", "application/vnd.kubernetes.protobuf", 415, "UnsupportedMediaType"),
+    ]
+    for data, ctype, code, reason in cases:
+        st, _, body = server.request("POST", path, data, {"Content-Type": ctype})
+        status = json.loads(body)
+        assert (st, status["reason"], status["code"]) == (code, reason, code), (data, body)
+        assert status["kind"] == "Status" and status["status"] == "Failure"
+    # PUT whose name differs from the URL
+    st, _, body = server.request("PUT", path + "/y1", {"apiVersion": "v1", "kind": "ConfigMap",
+                                                       "metadata": {"name": "other"}})
+    assert st == 400 and "does not match the name on the URL" in json.loads(body)["message"]
+    # unknown patch type
+    st, _, body = server.request("PATCH", path + "/y1", b"{}", {"Content-Type": "text/plain"})
+    assert st == 415
+    # the server is still healthy
+    assert server.request("GET", "/readyz")[0] == 200
