@@ -3,6 +3,7 @@ resourceVersion/resourceVersionMatch), deletecollection, events TTL,
 health and metrics, and the Python client's typed APIs and watch.Watch."""
 
 import json
+import urllib.parse
 import time
 
 import pytest
@@ -285,3 +286,70 @@ def test_yaml_bodies_and_bad_input(server, ns):
     assert st == 415
     # the server is still healthy
     assert server.request("GET", "/readyz")[0] == 200
+
+
+def test_kubectl_delete_waits_for_graceful_pod_removal(server, kctl, rawhttp, ns):
+    import subprocess
+    import threading
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "gp"},
+           "spec": {"containers": [{"name": "c", "image": "busybox"}]}}
+    assert rawhttp.post("/api/v1/namespaces/%s/pods" % ns, pod)[0] == 201
+    st, body = rawhttp.post("/api/v1/namespaces/%s/pods/gp/binding" % ns,
+                            {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "gp"},
+                             "target": {"apiVersion": "v1", "kind": "Node", "name": "n1"}})
+    assert st == 201, body
+    # kubectl delete waits (watch by metadata.name) while the pod terminates
+    cmd = [kctl.exe, "-s", server.url, "--cache-dir", kctl.cache_dir, "delete", "pod", "gp", "-n", ns,
+           "--timeout=30s"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def terminating():
+        st, obj = rawhttp.get("/api/v1/namespaces/%s/pods/gp" % ns)
+        return st == 200 and obj["metadata"].get("deletionTimestamp") and obj
+    obj = wait_for(terminating, timeout=10, what="the pod to be terminating")
+    assert obj["metadata"]["deletionGracePeriodSeconds"] == 30
+    time.sleep(0.5)
+    assert p.poll() is None  # still waiting
+    # the kubelet confirms with grace 0: the pod goes, kubectl returns
+    st, body = rawhttp.delete("/api/v1/namespaces/%s/pods/gp" % ns,
+                              {"kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 0})
+    assert st == 200, body
+    out, err = p.communicate(timeout=20)
+    assert p.returncode == 0, err
+    assert 'pod "gp" deleted' in out
+    assert rawhttp.get("/api/v1/namespaces/%s/pods/gp" % ns)[0] == 404
+
+
+def test_kubectl_pages_through_large_lists(server, kctl, ns):
+    import concurrent.futures
+    import http.client as httplib
+
+    def create(chunk):
+        conn = httplib.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        for i in chunk:
+            body = json.dumps(cm("pg-%04d" % i, {"page": "yes"}))
+            conn.request("POST", CM % ns, body=body, headers={"Content-Type": "application/json"})
+            r = conn.getresponse()
+            r.read()
+            assert r.status == 201
+        conn.close()
+    with concurrent.futures.ThreadPoolExecutor(8) as ex:
+        list(ex.map(create, [range(i, 1234, 8) for i in range(8)]))
+    out = kctl("get", "cm", "-n", ns, "-l", "page=yes", "--chunk-size=100", "-o", "name")
+    names = out.split()
+    assert len(names) == 1234 and len(set(names)) == 1234
+    assert names == sorted(names)
+    # the raw pages: continue tokens until empty, each page at most the limit
+    seen, cont, pages = [], "", 0
+    while True:
+        q = "?limit=500" + ("&continue=" + urllib.parse.quote(cont, safe="") if cont else "")
+        st, _, body = server.request("GET", CM % ns + q)
+        assert st == 200
+        page = json.loads(body)
+        assert len(page["items"]) <= 500
+        seen += [i["metadata"]["name"] for i in page["items"]]
+        pages += 1
+        cont = page["metadata"].get("continue", "")
+        if not cont:
+            break
+    assert pages == 3 and len(seen) == 1234 and len(set(seen)) == 1234
