@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 #include "api/kube_kinds.h"
+#include "api/kube_selector.h"
 #include "api/kube_status.h"
 #include "apiserver_options.h"
 #include "net/kube_http.h"
@@ -23,14 +24,19 @@ struct event;
 typedef struct apiserver_cache apiserver_cache_t;
 typedef struct apiserver apiserver_t;
 
-/* A cached object: serialized once (with its resourceVersion), plus the
- * parsed tree for selectors and tables. Reference-counted; loop thread. */
+/* A cached object: its JSON bytes, serialized once (with its
+ * resourceVersion), plus the few parsed fields that selectors and
+ * admission read. No parsed tree is kept (a cJSON tree is several times the
+ * wire size): apiserver_obj_tree() parses on demand. Reference-counted;
+ * loop thread. */
 typedef struct apiserver_obj {
 	int refs;
 	char *key;
 	char *ns;   /* "" for cluster-scoped */
 	char *name;
-	cJSON *obj;
+	char **labels; /* metadata.labels as k0,v0,k1,v1,...,NULL; NULL when none */
+	char **fields; /* field-selector values computed so far: f0,v0,...,NULL */
+	bool terminating; /* metadata.deletionTimestamp set or status.phase Terminating */
 	char *json; /* compact JSON, no newline */
 	size_t len;
 	int64_t rev;
@@ -87,6 +93,14 @@ struct apiserver {
 apiserver_obj_t *apiserver_obj_new(const char *key, cJSON *obj, int64_t rev);
 void apiserver_obj_ref(apiserver_obj_t *o);
 void apiserver_obj_unref(apiserver_obj_t *o);
+/* The object parsed into a new tree (caller cJSON_Delete()s it); NULL only
+ * if the bytes do not parse. */
+cJSON *apiserver_obj_tree(const apiserver_obj_t *o);
+/* Whether the object's labels match sel (NULL sel matches). */
+bool apiserver_obj_labels_match(const apiserver_obj_t *o, const kube_selector_t *sel);
+/* The value of a field label of kind k ("" when absent), computed once per
+ * object and kept; NULL when the kind does not support the field. */
+const char *apiserver_obj_field(apiserver_obj_t *o, const kube_kind_t *k, const char *field);
 
 /* ---- keys ---- */
 /* "<prefix>/<storage>/<ns>/<name>" or "<prefix>/<storage>/<name>". */

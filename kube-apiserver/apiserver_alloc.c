@@ -83,8 +83,11 @@ static bool ip_taken(apiserver_t *s, apiserver_cache_t *c, uint32_t ip)
 		if (h->ip == ip)
 			return true;
 	for (size_t i = 0; i < n; i++) {
+		cJSON *t = apiserver_obj_tree(items[i]);
 		uint32_t v;
-		if (parse_v4(kube_json_get_str(items[i]->obj, "spec.clusterIP"), &v) && v == ip)
+		bool taken = t && parse_v4(kube_json_get_str(t, "spec.clusterIP"), &v) && v == ip;
+		cJSON_Delete(t);
+		if (taken)
 			return true;
 	}
 	return false;
@@ -100,10 +103,14 @@ static bool port_taken(apiserver_t *s, apiserver_cache_t *c, int port)
 			if (h->ports[i] == port)
 				return true;
 	for (size_t i = 0; i < n; i++) {
-		const cJSON *ports = kube_json_get(items[i]->obj, "spec.ports");
-		for (const cJSON *p = ports ? ports->child : NULL; p; p = p->next)
-			if (kube_json_get_int64(p, "nodePort", 0) == port)
-				return true;
+		cJSON *t = apiserver_obj_tree(items[i]);
+		const cJSON *ports = t ? kube_json_get(t, "spec.ports") : NULL;
+		bool taken = false;
+		for (const cJSON *p = ports ? ports->child : NULL; p && !taken; p = p->next)
+			taken = kube_json_get_int64(p, "nodePort", 0) == port;
+		cJSON_Delete(t);
+		if (taken)
+			return true;
 	}
 	return false;
 }

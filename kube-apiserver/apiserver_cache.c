@@ -19,6 +19,7 @@
 #include <time.h>
 
 #define SLOW_WATCHER_BYTES (16u << 20)
+#define RING_MAX_BYTES ((size_t)64 << 20) /* per resource */
 #define BOOKMARK_INTERVAL_S 60
 
 enum { EV_ADDED = 0, EV_MODIFIED, EV_DELETED };
@@ -53,6 +54,7 @@ struct apiserver_cache {
 	size_t n, cap;
 	ring_event_t *ring;
 	size_t ring_cap, ring_start, ring_len;
+	size_t ring_bytes; /* sum of the ring's event objects' lengths */
 	int64_t ring_base_rev; /* every event after this revision is in the ring */
 	watcher_t *watchers;
 };
@@ -82,15 +84,30 @@ apiserver_obj_t *apiserver_obj_new(const char *key, cJSON *obj, int64_t rev)
 	apiserver_obj_t *o = kube_calloc(1, sizeof(*o));
 	const char *ns = kube_json_get_str(obj, "metadata.namespace");
 	const char *name = kube_json_get_str(obj, "metadata.name");
+	const cJSON *labels = kube_json_get(obj, "metadata.labels");
 	kube_buf_t b = KUBE_BUF_INIT;
 
 	o->refs = 1;
 	o->key = kube_strdup(key);
 	o->ns = kube_strdup(ns ? ns : "");
 	o->name = kube_strdup(name ? name : "");
+	if (cJSON_IsObject(labels) && labels->child) {
+		size_t n = 0, i = 0;
+		for (const cJSON *l = labels->child; l; l = l->next)
+			n++;
+		o->labels = kube_calloc(2 * n + 1, sizeof(char *));
+		for (const cJSON *l = labels->child; l; l = l->next) {
+			if (!l->string || !cJSON_IsString(l))
+				continue;
+			o->labels[i++] = kube_strdup(l->string);
+			o->labels[i++] = kube_strdup(l->valuestring);
+		}
+	}
+	o->terminating = kube_json_get(obj, "metadata.deletionTimestamp") != NULL ||
+			 kube_streq(kube_json_get_str(obj, "status.phase"), "Terminating");
 	apiserver_set_rv(obj, rev);
-	o->obj = obj;
 	kube_json_compact_buf(&b, obj);
+	cJSON_Delete(obj);
 	o->len = b.len;
 	o->json = kube_buf_steal(&b);
 	o->rev = rev;
@@ -102,6 +119,13 @@ void apiserver_obj_ref(apiserver_obj_t *o)
 	o->refs++;
 }
 
+static void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		kube_free(v[i]);
+	kube_free(v);
+}
+
 void apiserver_obj_unref(apiserver_obj_t *o)
 {
 	if (!o || --o->refs > 0)
@@ -109,9 +133,57 @@ void apiserver_obj_unref(apiserver_obj_t *o)
 	kube_free(o->key);
 	kube_free(o->ns);
 	kube_free(o->name);
-	cJSON_Delete(o->obj);
+	strv_free(o->labels);
+	strv_free(o->fields);
 	kube_free(o->json);
 	kube_free(o);
+}
+
+cJSON *apiserver_obj_tree(const apiserver_obj_t *o)
+{
+	return kube_json_parse(o->json, o->len);
+}
+
+static const char *label_get(const char *key, void *userdata)
+{
+	const apiserver_obj_t *o = userdata;
+
+	for (size_t i = 0; o->labels && o->labels[i]; i += 2)
+		if (strcmp(o->labels[i], key) == 0)
+			return o->labels[i + 1];
+	return NULL;
+}
+
+bool apiserver_obj_labels_match(const apiserver_obj_t *o, const kube_selector_t *sel)
+{
+	return !sel || kube_selector_matches_fn(sel, label_get, (void *)o);
+}
+
+const char *apiserver_obj_field(apiserver_obj_t *o, const kube_kind_t *k, const char *field)
+{
+	size_t n = 0;
+	cJSON *tree;
+	char *v;
+
+	if (strcmp(field, "metadata.name") == 0)
+		return o->name;
+	if (strcmp(field, "metadata.namespace") == 0)
+		return o->ns;
+	for (; o->fields && o->fields[n]; n += 2)
+		if (strcmp(o->fields[n], field) == 0)
+			return o->fields[n + 1];
+	if (!apiserver_fields_supported(k, field))
+		return NULL;
+	tree = apiserver_obj_tree(o);
+	v = apiserver_fields_value(k, tree, field);
+	cJSON_Delete(tree);
+	if (!v)
+		return NULL;
+	o->fields = kube_realloc(o->fields, (n + 3) * sizeof(char *));
+	o->fields[n] = kube_strdup(field);
+	o->fields[n + 1] = v;
+	o->fields[n + 2] = NULL;
+	return v;
 }
 
 static apiserver_obj_t *obj_from_value(const char *key, const char *value, size_t len, int64_t rev)
@@ -256,17 +328,30 @@ static rcbuf_t *event_line(int type, const apiserver_obj_t *o)
 	return b;
 }
 
-static bool watcher_matches(const watcher_t *w, const apiserver_obj_t *o)
+typedef struct field_ctx {
+	const kube_kind_t *k;
+	apiserver_obj_t *o;
+} field_ctx_t;
+
+static const char *field_get(const char *field, void *userdata)
+{
+	field_ctx_t *fc = userdata;
+
+	return apiserver_obj_field(fc->o, fc->k, field);
+}
+
+static bool watcher_matches(const watcher_t *w, apiserver_obj_t *o)
 {
 	if (w->ns && strcmp(w->ns, o->ns) != 0)
 		return false;
 	if (w->name && strcmp(w->name, o->name) != 0)
 		return false;
-	if (w->lsel && !kube_selector_matches(w->lsel, cJSON_GetObjectItemCaseSensitive(
-							       cJSON_GetObjectItemCaseSensitive(o->obj, "metadata"),
-							       "labels")))
+	if (w->lsel && !apiserver_obj_labels_match(o, w->lsel))
 		return false;
-	return !w->fsel || apiserver_fields_match(w->k, w->fsel, o->obj);
+	if (!w->fsel)
+		return true;
+	field_ctx_t fc = { .k = w->k, .o = o };
+	return kube_fieldsel_matches(w->fsel, field_get, &fc);
 }
 
 static void watcher_end(watcher_t *w)
@@ -330,12 +415,16 @@ static void send_bookmark(watcher_t *w, int64_t rev, bool initial_end)
 static bool send_table(watcher_t *w, int type, const apiserver_obj_t *o)
 {
 	kube_buf_t b = KUBE_BUF_INIT;
-	cJSON *objs[1] = { o->obj };
+	cJSON *objs[1] = { apiserver_obj_tree(o) };
 	char rv[32];
+
+	if (!objs[0])
+		return true;
 
 	snprintf(rv, sizeof(rv), "%lld", (long long)o->rev);
 	kube_buf_printf(&b, "{\"type\":\"%s\",\"object\":", ev_names[type]);
 	apiserver_table_render(&b, w->k, objs, 1, 1, rv, NULL, !w->sent_columns, kube_wall_ns());
+	cJSON_Delete(objs[0]);
 	kube_buf_puts(&b, "}\n");
 	w->sent_columns = true;
 	if (kube_http_stream_write(w->req, b.data, b.len) < 0 ||
@@ -560,14 +649,20 @@ static void ring_push(apiserver_t *s, apiserver_cache_t *c, int64_t rev, int typ
 {
 	ring_event_t *ev;
 
-	if (c->ring_len == c->ring_cap) {
+	/* Evict the oldest events when the ring is full or holds more than
+	 * RING_MAX_BYTES of objects only it keeps alive (large objects would
+	 * otherwise pin ring_cap copies). */
+	while (c->ring_len == c->ring_cap ||
+	       (c->ring_len > 0 && c->ring_bytes + obj->len > RING_MAX_BYTES)) {
 		ring_event_t *old = &c->ring[c->ring_start];
 		c->ring_base_rev = old->rev;
+		c->ring_bytes -= old->obj->len;
 		apiserver_obj_unref(old->obj);
 		apiserver_obj_unref(old->prev);
 		c->ring_start = (c->ring_start + 1) % c->ring_cap;
 		c->ring_len--;
 	}
+	c->ring_bytes += obj->len;
 	ev = &c->ring[(c->ring_start + c->ring_len) % c->ring_cap];
 	c->ring_len++;
 	ev->rev = rev;
@@ -629,7 +724,12 @@ static void apply_event(apiserver_t *s, const kube_store_event_t *ev)
 		if (!old)
 			return;
 		/* DELETED reports the last state with the deletion's revision. */
-		del = apiserver_obj_new(old->key, kube_json_dup(old->obj), rev);
+		cJSON *last = apiserver_obj_tree(old);
+		if (!last) {
+			apiserver_obj_unref(old);
+			return;
+		}
+		del = apiserver_obj_new(old->key, last, rev);
 		ring_push(s, c, rev, EV_DELETED, del, old);
 		apiserver_obj_unref(del);
 		apiserver_obj_unref(old);

@@ -325,6 +325,28 @@ static kube_status_t *filters_parse(const kube_kind_t *k, kube_http_req_t *req, 
 	return NULL;
 }
 
+typedef struct obj_field_ctx {
+	const kube_kind_t *k;
+	apiserver_obj_t *o;
+} obj_field_ctx_t;
+
+static const char *obj_field_get(const char *field, void *userdata)
+{
+	obj_field_ctx_t *fc = userdata;
+
+	return apiserver_obj_field(fc->o, fc->k, field);
+}
+
+/* filters_match() for a cached object, without parsing it. */
+static bool filters_match_obj(const filters_t *f, const kube_kind_t *k, apiserver_obj_t *o)
+{
+	obj_field_ctx_t fc = { .k = k, .o = o };
+
+	if (f->lsel && !apiserver_obj_labels_match(o, f->lsel))
+		return false;
+	return !f->fsel || kube_fieldsel_matches(f->fsel, obj_field_get, &fc);
+}
+
 static bool filters_match(const filters_t *f, const kube_kind_t *k, const cJSON *obj)
 {
 	if (f->lsel) {
@@ -365,11 +387,12 @@ static void serve_get(void *arg)
 	if (!o) {
 		op->st = kube_status_not_found(op->k, op->route.name);
 	} else if (op->as_table) {
-		cJSON *objs[1] = { o->obj };
+		cJSON *objs[1] = { apiserver_obj_tree(o) };
 		char rv[32];
 		snprintf(rv, sizeof(rv), "%lld", (long long)o->rev);
-		apiserver_table_render(&op->out, op->k, objs, 1, include_object(op->req), rv, NULL,
-				       true, kube_wall_ns());
+		apiserver_table_render(&op->out, op->k, objs, objs[0] ? 1 : 0, include_object(op->req),
+				       rv, NULL, true, kube_wall_ns());
+		cJSON_Delete(objs[0]);
 	} else {
 		kube_buf_append(&op->out, o->json, o->len);
 	}
@@ -387,9 +410,14 @@ static void serve_get_scale(void *arg)
 	if (!o) {
 		op->st = kube_status_not_found(op->k, op->route.name);
 	} else {
-		cJSON *sc = scale_of(op, o->obj);
-		kube_json_compact_buf(&op->out, sc);
+		cJSON *tree = apiserver_obj_tree(o);
+		cJSON *sc = tree ? scale_of(op, tree) : NULL;
+		if (sc)
+			kube_json_compact_buf(&op->out, sc);
+		else
+			op->st = kube_status_internal("the stored object does not parse");
 		cJSON_Delete(sc);
+		cJSON_Delete(tree);
 	}
 	op_finish(op);
 }
@@ -422,10 +450,11 @@ static void serve_list_cache(void *arg)
 
 		if (ns && *ns && op->k->namespaced && strcmp(o->ns, ns) != 0)
 			continue;
-		if (!filters_match(&f, op->k, o->obj))
+		if (!filters_match_obj(&f, op->k, o))
 			continue;
 		if (op->as_table) {
-			tobjs[tn++] = o->obj;
+			if ((tobjs[tn] = apiserver_obj_tree(o)))
+				tn++;
 			continue;
 		}
 		if (!first)
@@ -438,6 +467,8 @@ static void serve_list_cache(void *arg)
 		snprintf(rv, sizeof(rv), "%lld", (long long)op->s->cache_rev);
 		apiserver_table_render(&op->out, op->k, tobjs, tn, include_object(op->req), rv, NULL,
 				       true, kube_wall_ns());
+		for (size_t i = 0; i < tn; i++)
+			cJSON_Delete(tobjs[i]);
 		kube_free(tobjs);
 	} else {
 		kube_buf_puts(&op->out, "]}");
@@ -1283,8 +1314,7 @@ static kube_status_t *namespace_check(apiserver_t *s, const char *ns)
 
 	if (!o)
 		return kube_status_not_found(nk, ns);
-	if (kube_json_get(o->obj, "metadata.deletionTimestamp") ||
-	    kube_streq(kube_json_get_str(o->obj, "status.phase"), "Terminating")) {
+	if (o->terminating) {
 		kube_status_t *st = kube_status_forbidden("unable to create new content in namespace %s because it is being terminated", ns);
 		kube_status_add_cause(st, "NamespaceTerminating", "metadata.namespace",
 				      "namespace %s is being terminated", ns);

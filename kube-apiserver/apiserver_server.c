@@ -385,12 +385,14 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
 	sw->s = s;
 	sw->keys = kube_calloc(n, sizeof(char *));
 	for (size_t i = 0; i < n; i++) {
-		const char *ts = kube_json_get_str(items[i]->obj, "lastTimestamp");
+		cJSON *tree = apiserver_obj_tree(items[i]);
+		const char *ts = tree ? kube_json_get_str(tree, "lastTimestamp") : NULL;
 		int64_t t;
-		if (!ts)
-			ts = kube_json_get_str(items[i]->obj, "metadata.creationTimestamp");
+		if (!ts && tree)
+			ts = kube_json_get_str(tree, "metadata.creationTimestamp");
 		if (ts && kube_time_parse_rfc3339(ts, &t) == 0 && now - t > s->opts->event_ttl_ns)
 			sw->keys[sw->n++] = kube_strdup(items[i]->key);
+		cJSON_Delete(tree);
 	}
 	if (sw->n == 0) {
 		kube_free(sw->keys);

@@ -3,11 +3,12 @@ resourceVersion/resourceVersionMatch), deletecollection, events TTL,
 health and metrics, and the Python client's typed APIs and watch.Watch."""
 
 import json
+import urllib.parse
 import time
 
 import pytest
 
-from conftest import wait_for
+from conftest import Http, wait_for
 
 CM = "/api/v1/namespaces/%s/configmaps"
 
@@ -207,3 +208,148 @@ def test_python_typed_clients(client, ns):
     assert svc.spec.cluster_ip.startswith("10.0.0.")
     assert 30000 <= svc.spec.ports[0].node_port <= 32767
     assert svc.spec.ports[0].target_port == 80
+
+
+def _rss_mb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def test_slow_watcher_is_cut_off(start_server):
+    import socket
+    srv = start_server()
+    slow = socket.socket()
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    slow.connect(("127.0.0.1", srv.port))
+    slow.sendall(b"GET /api/v1/namespaces/default/configmaps?watch=true HTTP/1.1\r\nHost: x\r\n\r\n")
+    fast = Http(srv).watch("/api/v1/namespaces/default/configmaps?watch=true", timeout=30)
+    big = "x" * (1 << 20)
+    for i in range(28):  # 28 MiB of events: more than the 16 MiB a watcher may owe
+        st, _, body = srv.request("POST", "/api/v1/namespaces/default/configmaps",
+                                  {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "big%d" % i},
+                                   "data": {"b": big}})
+        assert st == 201, body[:200]
+        ev = fast.next()  # the reading watcher keeps up
+        assert ev["type"] == "ADDED" and ev["object"]["metadata"]["name"] == "big%d" % i
+    fast.close()
+    assert _rss_mb(srv.proc.pid) < 200
+    # the slow watcher was ended: draining it reaches the stream's end (the
+    # last chunk, or EOF) before all 28 events
+    slow.settimeout(10)
+    got, tail = 0, b""
+    while True:
+        try:
+            chunk = slow.recv(1 << 20)
+        except socket.timeout:
+            raise AssertionError("the slow watcher was not ended (%d bytes read)" % got)
+        if not chunk:
+            break
+        got += len(chunk)
+        tail = (tail + chunk)[-16:]
+        if tail.endswith(b"\r\n0\r\n\r\n"):
+            break
+    slow.close()
+    assert got < 28 * (1 << 20), got
+
+
+def test_yaml_bodies_and_bad_input(server, ns):
+    path = CM % ns
+    yaml_cm = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y1\n  labels: {a: b}\ndata:\n  k: v\n"
+    st, _, body = server.request("POST", path, yaml_cm, {"Content-Type": "application/yaml"})
+    assert st == 201, body
+    obj = json.loads(body)
+    assert obj["data"] == {"k": "v"} and obj["metadata"]["labels"] == {"a": "b"}
+    cases = [
+        (b"apiVersion: v1\nkind: [ConfigMap\n", "application/yaml", 400, "BadRequest"),
+        (b"{not json", "application/json", 400, "BadRequest"),
+        (b"[1,2]", "application/json", 400, "BadRequest"),
+        (json.dumps({"apiVersion": "apps/v1", "kind": "ConfigMap", "metadata": {"name": "x"}}).encode(),
+         "application/json", 400, "BadRequest"),
+        (json.dumps({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x"}}).encode(),
+         "application/json", 400, "BadRequest"),
+        (b"k8s\x00\x0a\x02", "application/vnd.kubernetes.protobuf", 415, "UnsupportedMediaType"),
+    ]
+    for data, ctype, code, reason in cases:
+        st, _, body = server.request("POST", path, data, {"Content-Type": ctype})
+        status = json.loads(body)
+        assert (st, status["reason"], status["code"]) == (code, reason, code), (data, body)
+        assert status["kind"] == "Status" and status["status"] == "Failure"
+    # PUT whose name differs from the URL
+    st, _, body = server.request("PUT", path + "/y1", {"apiVersion": "v1", "kind": "ConfigMap",
+                                                       "metadata": {"name": "other"}})
+    assert st == 400 and "does not match the name on the URL" in json.loads(body)["message"]
+    # unknown patch type
+    st, _, body = server.request("PATCH", path + "/y1", b"{}", {"Content-Type": "text/plain"})
+    assert st == 415
+    # the server is still healthy
+    assert server.request("GET", "/readyz")[0] == 200
+
+
+def test_kubectl_delete_waits_for_graceful_pod_removal(server, kctl, rawhttp, ns):
+    import subprocess
+    import threading
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "gp"},
+           "spec": {"containers": [{"name": "c", "image": "busybox"}]}}
+    assert rawhttp.post("/api/v1/namespaces/%s/pods" % ns, pod)[0] == 201
+    st, body = rawhttp.post("/api/v1/namespaces/%s/pods/gp/binding" % ns,
+                            {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "gp"},
+                             "target": {"apiVersion": "v1", "kind": "Node", "name": "n1"}})
+    assert st == 201, body
+    # kubectl delete waits (watch by metadata.name) while the pod terminates
+    cmd = [kctl.exe, "-s", server.url, "--cache-dir", kctl.cache_dir, "delete", "pod", "gp", "-n", ns,
+           "--timeout=30s"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def terminating():
+        st, obj = rawhttp.get("/api/v1/namespaces/%s/pods/gp" % ns)
+        return st == 200 and obj["metadata"].get("deletionTimestamp") and obj
+    obj = wait_for(terminating, timeout=10, what="the pod to be terminating")
+    assert obj["metadata"]["deletionGracePeriodSeconds"] == 30
+    time.sleep(0.5)
+    assert p.poll() is None  # still waiting
+    # the kubelet confirms with grace 0: the pod goes, kubectl returns
+    st, body = rawhttp.delete("/api/v1/namespaces/%s/pods/gp" % ns,
+                              {"kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 0})
+    assert st == 200, body
+    out, err = p.communicate(timeout=20)
+    assert p.returncode == 0, err
+    assert 'pod "gp" deleted' in out
+    assert rawhttp.get("/api/v1/namespaces/%s/pods/gp" % ns)[0] == 404
+
+
+def test_kubectl_pages_through_large_lists(server, kctl, ns):
+    import concurrent.futures
+    import http.client as httplib
+
+    def create(chunk):
+        conn = httplib.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        for i in chunk:
+            body = json.dumps(cm("pg-%04d" % i, {"page": "yes"}))
+            conn.request("POST", CM % ns, body=body, headers={"Content-Type": "application/json"})
+            r = conn.getresponse()
+            r.read()
+            assert r.status == 201
+        conn.close()
+    with concurrent.futures.ThreadPoolExecutor(8) as ex:
+        list(ex.map(create, [range(i, 1234, 8) for i in range(8)]))
+    out = kctl("get", "cm", "-n", ns, "-l", "page=yes", "--chunk-size=100", "-o", "name")
+    names = out.split()
+    assert len(names) == 1234 and len(set(names)) == 1234
+    assert names == sorted(names)
+    # the raw pages: continue tokens until empty, each page at most the limit
+    seen, cont, pages = [], "", 0
+    while True:
+        q = "?limit=500" + ("&continue=" + urllib.parse.quote(cont, safe="") if cont else "")
+        st, _, body = server.request("GET", CM % ns + q)
+        assert st == 200
+        page = json.loads(body)
+        assert len(page["items"]) <= 500
+        seen += [i["metadata"]["name"] for i in page["items"]]
+        pages += 1
+        cont = page["metadata"].get("continue", "")
+        if not cont:
+            break
+    assert pages == 3 and len(seen) == 1234 and len(set(seen)) == 1234
