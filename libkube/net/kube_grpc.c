@@ -2,6 +2,7 @@
  * kube_grpc: gRPC client over nghttp2 on libevent. See kube_grpc.h.
  */
 #include "net/kube_grpc.h"
+#include "net/kube_tls.h"
 
 #include <ctype.h>
 #include <netdb.h>
@@ -50,6 +51,8 @@ struct kube_grpc_channel {
 	int pref_host;	   /* endpoint to try first: the last one that worked */
 	char *unix_path;
 	bool tls;
+	kube_tls_config_t *tlscfg; /* https:// targets */
+	char *server_name;	   /* TLS verification name; default the host */
 	char *authority;
 	int connect_timeout_ms;
 	int keepalive_time_ms;
@@ -71,6 +74,7 @@ struct gconn {
 	bool ping_outstanding;
 	size_t ncalls;
 	bool connected;
+	bool tls_wrapped; /* bev is kube_tls's plaintext side */
 	bool dead;     /* failed or GOAWAY: no new calls */
 	int in_recv;   /* inside nghttp2_session_mem_recv */
 	/* addresses tried in turn until one accepts */
@@ -600,6 +604,23 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct gconn *gc = arg;
 
+	if ((what & BEV_EVENT_CONNECTED) && gc->ch->tls && !gc->tls_wrapped) {
+		/* TCP is up: put TLS on it; its handshake ends in CONNECTED again. */
+		kube_grpc_channel_t *ch = gc->ch;
+		const char *name = ch->server_name ? ch->server_name
+				   : ch->nhosts ? ch->hosts[gc->addr_host[gc->addr_idx]] : "localhost";
+		struct bufferevent *tls_bev = NULL;
+
+		if (kube_tls_wrap(ch->tlscfg, gc->bev, name, &tls_bev, NULL) < 0) {
+			conn_fail(gc, "connection error: TLS setup failed");
+			return;
+		}
+		gc->bev = tls_bev;
+		gc->tls_wrapped = true;
+		bufferevent_setcb(gc->bev, conn_read_cb, NULL, conn_event_cb, gc);
+		bufferevent_enable(gc->bev, EV_READ | EV_WRITE);
+		return;
+	}
 	if (what & BEV_EVENT_CONNECTED) {
 		gc->connected = true;
 		gc->ch->pref_host = gc->addr_host[gc->addr_idx];
@@ -674,8 +695,6 @@ static int conn_new(kube_grpc_channel_t *ch, struct gconn **ret)
 	struct timeval tv = { ch->connect_timeout_ms / 1000, (ch->connect_timeout_ms % 1000) * 1000 };
 	int r;
 
-	if (ch->tls)
-		return -EPROTONOSUPPORT; /* TLS arrives with net/kube_tls */
 	gc = kube_calloc(1, sizeof(*gc));
 	gc->ch = ch;
 	if (ch->unix_path) {
@@ -857,6 +876,24 @@ kube_grpc_channel_t *kube_grpc_channel_new(struct event_base *base, const kube_g
 	ch->max_message = cfg->max_message ? cfg->max_message : DEFAULT_MAX_MESSAGE;
 	ch->keepalive_time_ms = cfg->keepalive_time_ms;
 	ch->keepalive_timeout_ms = cfg->keepalive_timeout_ms > 0 ? cfg->keepalive_timeout_ms : 20000;
+	if (ch->tls) {
+		static const char *const alpn[] = { "h2", NULL };
+		kube_tls_options_t o = {
+			.cert_file = cfg->cert_file, .key_file = cfg->key_file, .ca_file = cfg->ca_file,
+			.insecure_skip_verify = cfg->insecure_skip_verify, .alpn = alpn,
+		};
+		char *why = NULL;
+
+		if (kube_tls_config_new(&o, &ch->tlscfg, &why) < 0) {
+			klog_v(4, "grpc: TLS config: %s", why ? why : "");
+			kube_free(why);
+			channel_free_targets(ch);
+			kube_free(ch);
+			*ret_err = -EINVAL;
+			return NULL;
+		}
+		ch->server_name = cfg->server_name ? kube_strdup(cfg->server_name) : NULL;
+	}
 	if (base) {
 		ch->base = base;
 	} else {
@@ -891,6 +928,8 @@ void kube_grpc_channel_free(kube_grpc_channel_t *ch)
 	while (ch->conns)
 		conn_free(ch->conns);
 	channel_free_targets(ch);
+	kube_tls_config_free(ch->tlscfg);
+	kube_free(ch->server_name);
 	if (ch->own_base)
 		event_base_free(ch->base);
 	kube_free(ch);

@@ -74,7 +74,7 @@ typedef struct kube_grpc_config {
 	int keepalive_time_ms;	  /* PING the server this often; 0 = never (default) */
 	int keepalive_timeout_ms; /* no PING ACK within this: connection failed
 				   * (calls end UNAVAILABLE); default 20000 */
-	/* TLS for https:// targets (needs net/kube_tls). */
+	/* TLS for https:// targets (ALPN h2; server_name defaults to the host). */
 	const char *ca_file, *cert_file, *key_file, *server_name;
 	bool insecure_skip_verify;
 } kube_grpc_config_t;

@@ -750,3 +750,88 @@ TEST(grpc_etcd_endpoint_failover)
 		ASSERT_NULL(kube_grpc_channel_new(NULL, &cfg, &err));
 	}
 }
+
+/* gRPC over TLS: an etcd serving https with the test PKI; verification by
+ * CA and IP address, a wrong CA refused, client certificates offered. */
+static int tls_status(const char *target, const char *ca, bool insecure)
+{
+	kube_grpc_config_t cfg = { .target = target, .connect_timeout_ms = 1000, .ca_file = ca,
+				   .insecure_skip_verify = insecure };
+	int err = 0, code;
+	kube_grpc_channel_t *ch = kube_grpc_channel_new(NULL, &cfg, &err);
+	Etcdserverpb__StatusRequest req = ETCDSERVERPB__STATUS_REQUEST__INIT;
+	ProtobufCMessage *resp = NULL;
+
+	if (!ch)
+		return -1;
+	code = kube_grpc_unary_pb(ch, "/etcdserverpb.Maintenance/Status", &req.base,
+				  &etcdserverpb__status_response__descriptor, 2000, &resp, NULL);
+	if (resp)
+		protobuf_c_message_free_unpacked(resp, NULL);
+	kube_grpc_channel_free(ch);
+	return code;
+}
+
+TEST(grpc_tls_to_etcd)
+{
+	char dir[] = "/tmp/kube-grpc-tls-XXXXXX", url[64], peer[64], cluster[96], data[128],
+	     target[80], logp[128], cwd[512];
+	char ca[600], crt[600], key[600], other[600];
+	int cport = free_port(), pport = free_port(), code = -1;
+	pid_t pid;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	ASSERT_NOT_NULL(getcwd(cwd, sizeof(cwd)));
+	snprintf(ca, sizeof(ca), "%s/test/unit/testdata/tls/ca.crt", cwd);
+	snprintf(crt, sizeof(crt), "%s/test/unit/testdata/tls/server.crt", cwd);
+	snprintf(key, sizeof(key), "%s/test/unit/testdata/tls/server.key", cwd);
+	snprintf(other, sizeof(other), "%s/test/unit/testdata/tls/other-ca.crt", cwd);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d", cport);
+	snprintf(peer, sizeof(peer), "http://127.0.0.1:%d", pport);
+	snprintf(cluster, sizeof(cluster), "default=%s", peer);
+	snprintf(data, sizeof(data), "%s/data", dir);
+	snprintf(logp, sizeof(logp), "%s/etcd.log", dir);
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execl(ETCD_BIN, "etcd", "--name", "default", "--data-dir", data, "--listen-client-urls",
+		      url, "--advertise-client-urls", url, "--cert-file", crt, "--key-file", key,
+		      "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+		      "--initial-cluster", cluster, "--log-level", "warn", (char *)NULL);
+		_exit(127);
+	}
+	snprintf(target, sizeof(target), "https://127.0.0.1:%d", cport);
+	for (int i = 0; i < 100 && code != KUBE_GRPC_OK; i++) {
+		code = tls_status(target, ca, false);
+		if (code != KUBE_GRPC_OK)
+			usleep(100 * 1000);
+	}
+	int wrong_ca = tls_status(target, other, false);
+	int insecure = tls_status(target, NULL, true);
+	int plain;
+	{
+		char t2[80];
+		snprintf(t2, sizeof(t2), "127.0.0.1:%d", cport);
+		plain = status_ok(t2); /* h2c to a TLS port */
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	{
+		pid_t rm = fork(); /* no system(): fork rm */
+		if (rm == 0) {
+			execl("/bin/rm", "rm", "-rf", dir, (char *)NULL);
+			_exit(127);
+		}
+		if (rm > 0)
+			waitpid(rm, NULL, 0);
+	}
+	ASSERT_EQ(code, KUBE_GRPC_OK);
+	ASSERT_EQ(wrong_ca, KUBE_GRPC_UNAVAILABLE);
+	ASSERT_EQ(insecure, KUBE_GRPC_OK);
+	ASSERT_NE(plain, KUBE_GRPC_OK);
+}
