@@ -15,10 +15,12 @@
 
 #include <event2/event.h>
 #include <stdlib.h>
+#include <malloc.h>
 #include <string.h>
 #include <time.h>
 
 #define SLOW_WATCHER_BYTES (16u << 20)
+#define START_PAGE 2000 /* objects per store read at start */
 #define RING_MAX_BYTES ((size_t)64 << 20) /* per resource */
 #define BOOKMARK_INTERVAL_S 60
 
@@ -946,28 +948,45 @@ int apiserver_cache_start(apiserver_t *s)
 	}
 
 	all = kube_asprintf("%s/", s->prefix);
-	r = kube_store_list(s->store, all, NULL, 0, 0, &l);
-	if (r < 0) {
-		kube_free(all);
-		return r;
-	}
-	for (size_t i = 0; i < l.count; i++) {
-		apiserver_cache_t *c = cache_for_key(s, l.items[i].key);
-		apiserver_obj_t *o;
+	/* Page through the store at one revision, so the whole data set is
+	 * never held twice (store rows and cache objects) at start. */
+	{
+		char *start = NULL;
+		int64_t rev = 0;
+		for (;;) {
+			r = kube_store_list(s->store, all, start, START_PAGE, rev, &l);
+			kube_free(start);
+			start = NULL;
+			if (r < 0) {
+				kube_free(all);
+				return r;
+			}
+			rev = l.rev;
+			for (size_t i = 0; i < l.count; i++) {
+				apiserver_cache_t *c = cache_for_key(s, l.items[i].key);
+				apiserver_obj_t *o;
 
-		if (!c)
-			continue;
-		o = obj_from_value(l.items[i].key, l.items[i].value, l.items[i].value_len,
-				   l.items[i].mod_rev);
-		if (!o)
-			continue;
-		apiserver_obj_unref(items_put(c, o));
-		apiserver_obj_unref(o);
+				if (!c)
+					continue;
+				o = obj_from_value(l.items[i].key, l.items[i].value, l.items[i].value_len,
+						   l.items[i].mod_rev);
+				if (!o)
+					continue;
+				apiserver_obj_unref(items_put(c, o));
+				apiserver_obj_unref(o);
+			}
+			/* the smallest key after the last one: keys hold no \x01 */
+			if (l.more && l.count)
+				start = kube_asprintf("%s\x01", l.items[l.count - 1].key);
+			kube_kv_list_clear(&l);
+			if (!start)
+				break;
+		}
+		s->cache_rev = rev;
 	}
-	s->cache_rev = l.rev;
 	for (size_t i = 0; i < s->ncaches; i++)
-		s->caches[i]->ring_base_rev = l.rev;
-	kube_kv_list_clear(&l);
+		s->caches[i]->ring_base_rev = s->cache_rev;
+	malloc_trim(0); /* give the start-up garbage back */
 	prime_history(s, all, s->cache_rev);
 	r = kube_store_watch(s->store, all, s->cache_rev, store_event, s, &s->store_watch);
 	kube_free(all);
