@@ -151,5 +151,7 @@ int apiserver_bootstrap(apiserver_t *s);
 /* Helpers shared by modules. */
 void apiserver_set_rv(cJSON *obj, int64_t rev);
 void apiserver_now_rfc3339(char *buf, size_t size);
+/* A random (v4) UID for metadata.uid; size at least 37. */
+void apiserver_new_uid(char *out, size_t size);
 
 #endif

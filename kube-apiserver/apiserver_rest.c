@@ -179,7 +179,7 @@ static void gen_suffix(char *out, size_t n)
 	out[n] = '\0';
 }
 
-static void gen_uid(char *out, size_t size)
+void apiserver_new_uid(char *out, size_t size)
 {
 	unsigned char b[16];
 
@@ -1370,7 +1370,7 @@ static void prepare_create(op_t *op)
 		kube_status_invalid_finish(op->st, op->k, "");
 		return;
 	}
-	gen_uid(uid, sizeof(uid));
+	apiserver_new_uid(uid, sizeof(uid));
 	apiserver_now_rfc3339(now, sizeof(now));
 	kube_json_set_str(obj, "metadata.uid", uid);
 	kube_json_set_str(obj, "metadata.creationTimestamp", now);

@@ -279,8 +279,7 @@ static int ensure_object(apiserver_t *s, const kube_kind_t *k, const char *ns, c
 		kube_free(key);
 		return 0;
 	}
-	snprintf(uid, sizeof(uid), "%08x-0000-4000-8000-%012llx", (unsigned)kube_wall_ns(),
-		 (unsigned long long)(kube_now_ns() & 0xffffffffffffULL));
+	apiserver_new_uid(uid, sizeof(uid));
 	apiserver_now_rfc3339(now, sizeof(now));
 	kube_json_set_str(obj, "metadata.uid", uid);
 	kube_json_set_str(obj, "metadata.creationTimestamp", now);
