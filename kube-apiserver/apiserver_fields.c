@@ -1,81 +1,153 @@
-/* apiserver_fields: field-selector fields per resource (see apiserver_fields.h). */
+/*
+ * apiserver_fields: per-resource field selector labels, as upstream's
+ * registry strategies' GetAttrs/ToSelectableFields expose them.
+ */
+#include <stdio.h>
+#include <string.h>
+
 #include "apiserver_fields.h"
 
 #include "api/kube_json.h"
+#include "core/kube_core.h"
 
-#include <string.h>
+enum ftype { F_STR, F_BOOL, F_INT };
 
-typedef struct field_table {
+typedef struct field {
+	const char *label; /* selector label */
+	const char *path;  /* kube_json path in the object */
+	enum ftype type;
+} field_t;
+
+typedef struct resource_fields {
+	const char *group;
 	const char *resource;
-	const char *const *fields;
-} field_table_t;
+	const field_t *fields; /* NULL label terminated */
+} resource_fields_t;
 
-static const char *const pod_fields[] = {
-	"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
-	"spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName", NULL,
+static const field_t pod_fields[] = {
+	{ "spec.nodeName", "spec.nodeName", F_STR },
+	{ "spec.restartPolicy", "spec.restartPolicy", F_STR },
+	{ "spec.schedulerName", "spec.schedulerName", F_STR },
+	{ "spec.serviceAccountName", "spec.serviceAccountName", F_STR },
+	{ "spec.hostNetwork", "spec.hostNetwork", F_BOOL },
+	{ "status.phase", "status.phase", F_STR },
+	{ "status.podIP", "status.podIP", F_STR },
+	{ "status.nominatedNodeName", "status.nominatedNodeName", F_STR },
+	{ NULL, NULL, F_STR },
 };
-static const char *const event_fields[] = {
-	"involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
-	"involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
-	"involvedObject.fieldPath", "reason", "reportingComponent", "source", "type", NULL,
-};
-static const char *const node_fields[] = { "spec.unschedulable", NULL };
-static const char *const ns_fields[] = { "status.phase", NULL };
-static const char *const secret_fields[] = { "type", NULL };
-static const char *const replicas_fields[] = { "status.replicas", NULL };
-static const char *const job_fields[] = { "status.successful", NULL };
 
-static const field_table_t tables[] = {
-	{ "pods", pod_fields },
-	{ "events", event_fields },
-	{ "nodes", node_fields },
-	{ "namespaces", ns_fields },
-	{ "secrets", secret_fields },
-	{ "replicasets", replicas_fields },
-	{ "replicationcontrollers", replicas_fields },
-	{ "jobs", job_fields },
+static const field_t event_fields[] = {
+	{ "involvedObject.kind", "involvedObject.kind", F_STR },
+	{ "involvedObject.namespace", "involvedObject.namespace", F_STR },
+	{ "involvedObject.name", "involvedObject.name", F_STR },
+	{ "involvedObject.uid", "involvedObject.uid", F_STR },
+	{ "involvedObject.apiVersion", "involvedObject.apiVersion", F_STR },
+	{ "involvedObject.resourceVersion", "involvedObject.resourceVersion", F_STR },
+	{ "involvedObject.fieldPath", "involvedObject.fieldPath", F_STR },
+	{ "reason", "reason", F_STR },
+	{ "reportingComponent", "reportingComponent", F_STR },
+	{ "source", "source.component", F_STR },
+	{ "type", "type", F_STR },
+	{ NULL, NULL, F_STR },
 };
+
+/* events.k8s.io/v1 names the same fields after its own schema. */
+static const field_t event_v1_fields[] = {
+	{ "regarding.kind", "regarding.kind", F_STR },
+	{ "regarding.namespace", "regarding.namespace", F_STR },
+	{ "regarding.name", "regarding.name", F_STR },
+	{ "regarding.uid", "regarding.uid", F_STR },
+	{ "regarding.apiVersion", "regarding.apiVersion", F_STR },
+	{ "regarding.resourceVersion", "regarding.resourceVersion", F_STR },
+	{ "regarding.fieldPath", "regarding.fieldPath", F_STR },
+	{ "reason", "reason", F_STR },
+	{ "reportingController", "reportingController", F_STR },
+	{ "deprecatedSource.component", "deprecatedSource.component", F_STR },
+	{ "type", "type", F_STR },
+	{ NULL, NULL, F_STR },
+};
+
+static const field_t node_fields[] = {
+	{ "spec.unschedulable", "spec.unschedulable", F_BOOL },
+	{ NULL, NULL, F_STR },
+};
+
+static const field_t namespace_fields[] = {
+	{ "status.phase", "status.phase", F_STR },
+	{ NULL, NULL, F_STR },
+};
+
+static const field_t secret_fields[] = {
+	{ "type", "type", F_STR },
+	{ NULL, NULL, F_STR },
+};
+
+static const field_t replicas_fields[] = {
+	{ "status.replicas", "status.replicas", F_INT },
+	{ NULL, NULL, F_STR },
+};
+
+static const field_t job_fields[] = {
+	{ "status.successful", "status.succeeded", F_INT },
+	{ NULL, NULL, F_STR },
+};
+
+static const resource_fields_t resources[] = {
+	{ "", "pods", pod_fields },
+	{ "", "events", event_fields },
+	{ "events.k8s.io", "events", event_v1_fields },
+	{ "", "nodes", node_fields },
+	{ "", "namespaces", namespace_fields },
+	{ "", "secrets", secret_fields },
+	{ "apps", "replicasets", replicas_fields },
+	{ "", "replicationcontrollers", replicas_fields },
+	{ "batch", "jobs", job_fields },
+};
+
+static const field_t meta_name = { "metadata.name", "metadata.name", F_STR };
+static const field_t meta_namespace = { "metadata.namespace", "metadata.namespace", F_STR };
+
+static const field_t *lookup(const kube_kind_t *k, const char *label)
+{
+	if (!k || !label)
+		return NULL;
+	if (strcmp(label, "metadata.name") == 0)
+		return &meta_name;
+	if (strcmp(label, "metadata.namespace") == 0)
+		return k->namespaced ? &meta_namespace : NULL;
+	for (size_t i = 0; i < sizeof(resources) / sizeof(resources[0]); i++) {
+		if (strcmp(resources[i].group, k->group) != 0 ||
+		    strcmp(resources[i].resource, k->resource) != 0)
+			continue;
+		for (const field_t *f = resources[i].fields; f->label; f++)
+			if (strcmp(f->label, label) == 0)
+				return f;
+	}
+	return NULL;
+}
 
 bool apiserver_fields_supported(const kube_kind_t *k, const char *field)
 {
-	if (strcmp(field, "metadata.name") == 0)
-		return true;
-	if (strcmp(field, "metadata.namespace") == 0)
-		return k->namespaced || strcmp(k->resource, "namespaces") == 0;
-	for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
-		if (strcmp(tables[i].resource, k->resource) != 0)
-			continue;
-		for (const char *const *f = tables[i].fields; *f; f++)
-			if (strcmp(*f, field) == 0)
-				return true;
-	}
-	return false;
+	return lookup(k, field) != NULL;
 }
 
 char *apiserver_fields_value(const kube_kind_t *k, const cJSON *obj, const char *field)
 {
-	const cJSON *v;
-
-	if (!apiserver_fields_supported(k, field))
+	const field_t *f = lookup(k, field);
+	if (!f)
 		return NULL;
-	if (strcmp(k->resource, "events") == 0 && strcmp(field, "source") == 0) {
-		const char *rc = kube_json_get_str(obj, "reportingComponent");
-		const char *sc = kube_json_get_str(obj, "source.component");
-		return kube_strdup(sc && *sc ? sc : rc ? rc : "");
-	}
-	if (strcmp(k->resource, "namespaces") == 0 && strcmp(field, "metadata.namespace") == 0)
-		field = "metadata.name";
-	v = kube_json_get(obj, field);
-	if (!v || cJSON_IsNull(v))
-		return kube_strdup(strcmp(field, "spec.hostNetwork") == 0 ||
-				   strcmp(field, "spec.unschedulable") == 0 ? "false" : "");
-	if (cJSON_IsString(v))
-		return kube_strdup(v->valuestring);
-	if (cJSON_IsBool(v))
+	const cJSON *v = kube_json_get(obj, f->path);
+	switch (f->type) {
+	case F_BOOL:
 		return kube_strdup(cJSON_IsTrue(v) ? "true" : "false");
-	if (cJSON_IsNumber(v))
-		return kube_asprintf("%lld", (long long)v->valuedouble);
-	return kube_strdup("");
+	case F_INT:
+		return kube_asprintf("%lld", (long long)kube_json_get_int64(obj, f->path, 0));
+	case F_STR:
+	default:
+		if (cJSON_IsString(v))
+			return kube_strdup(v->valuestring);
+		return kube_strdup("");
+	}
 }
 
 typedef struct field_ctx {

@@ -1,8 +1,11 @@
 /*
- * apiserver_validation: upstream's validation for the objects we serve.
- * Adds one cause per problem (reason, field path, message) to a Status made
- * with kube_status_invalid_new(); old is NULL on create. Pure functions on
- * cJSON trees; thread-safe.
+ * apiserver_validation: upstream's field validation for built-in kinds.
+ * Each problem found is added to a kube_status_t as a cause (reason,
+ * field, message) with upstream's reasons and messages ("Required value",
+ * "Invalid value: \"x\": ...", "Unsupported value: ...", ...). The caller
+ * makes st with kube_status_invalid_new() and, when st->ncauses > 0, calls
+ * kube_status_invalid_finish(). Pure: no I/O, no globals; thread-safe on
+ * distinct objects.
  */
 #ifndef APISERVER_VALIDATION_H
 #define APISERVER_VALIDATION_H
@@ -12,11 +15,15 @@
 #include "api/kube_kinds.h"
 #include "api/kube_status.h"
 
-void apiserver_validate(const kube_kind_t *k, const cJSON *obj, const cJSON *old, kube_status_t *st);
+/* Validate obj (of kind k, already defaulted). old is the stored object on
+ * update, NULL on create (enables immutability checks). Adds causes to st. */
+void apiserver_validate(const kube_kind_t *k, const cJSON *obj, const cJSON *old,
+			kube_status_t *st);
 
-/* Name checks with upstream's messages; NULL when valid (static string). */
-const char *apiserver_validate_dns1123_subdomain(const char *s);
-const char *apiserver_validate_dns1123_label(const char *s);
-const char *apiserver_validate_dns1035_label(const char *s);
+/* Name validators: NULL when s is valid, else upstream's detail message
+ * (static string) for an "Invalid value" cause. */
+const char *apiserver_validation_dns1123_subdomain(const char *s);
+const char *apiserver_validation_dns1123_label(const char *s);
+const char *apiserver_validation_dns1035_label(const char *s);
 
 #endif
