@@ -997,6 +997,183 @@ static void do_binding(void *arg)
 	op_post(op);
 }
 
+static void delete_key(op_t *op);
+
+/* Whether a pod counts as ready for a disruption budget. */
+static bool pod_ready(const cJSON *pod)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, kube_json_get(pod, "status.conditions"))
+		if (kube_streq(kube_json_get_str(c, "type"), "Ready"))
+			return kube_streq(kube_json_get_str(c, "status"), "True");
+	return false;
+}
+
+/* The eviction's verdict on the one budget covering the pod: NULL to go
+ * ahead (then *ret_pdb holds the budget, decremented, to write back, or
+ * NULL when nothing is to be written), else the error. pdbs: the
+ * namespace's budgets. As upstream's eviction REST (v1.32). */
+static kube_status_t *eviction_check(const op_t *op, const cJSON *pod, kube_kv_list_t *pdbs,
+				     cJSON **ret_pdb, size_t *ret_idx)
+{
+	const cJSON *labels = kube_json_get(pod, "metadata.labels");
+	cJSON *match = NULL;
+	size_t nmatch = 0, idx = 0;
+	kube_status_t *st;
+
+	*ret_pdb = NULL;
+	for (size_t i = 0; i < pdbs->count; i++) {
+		cJSON *pdb = kube_json_parse(pdbs->items[i].value, pdbs->items[i].value_len);
+		kube_selector_t *sel = NULL;
+		char *err = NULL;
+		bool m = false;
+
+		if (pdb && kube_json_get(pdb, "spec.selector") &&
+		    kube_selector_from_json(kube_json_get(pdb, "spec.selector"), &sel, &err) >= 0)
+			m = !kube_selector_empty(sel) && kube_selector_matches(sel, labels);
+		kube_selector_free(sel);
+		kube_free(err);
+		if (!m) {
+			cJSON_Delete(pdb);
+			continue;
+		}
+		nmatch++;
+		if (match)
+			cJSON_Delete(pdb);
+		else {
+			match = pdb;
+			idx = i;
+		}
+	}
+	if (nmatch == 0)
+		return NULL;
+	if (nmatch > 1) {
+		cJSON_Delete(match);
+		return kube_status_internal("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
+	}
+	int64_t allowed = kube_json_get_int64(match, "status.disruptionsAllowed", 0);
+	int64_t healthy = kube_json_get_int64(match, "status.currentHealthy", 0);
+	int64_t desired = kube_json_get_int64(match, "status.desiredHealthy", 0);
+	const char *name = kube_json_get_str(match, "metadata.name");
+	const char *policy = kube_json_get_str(match, "spec.unhealthyPodEvictionPolicy");
+
+	if (!pod_ready(pod)) {
+		/* An unready pod does not count against the budget when the
+		 * budget is met (IfHealthyBudget) or under AlwaysAllow. */
+		if (kube_streq(policy, "AlwaysAllow") || healthy >= desired) {
+			cJSON_Delete(match);
+			return NULL;
+		}
+	}
+	st = NULL;
+	if (kube_json_get_int64(match, "status.observedGeneration", 0) <
+	    kube_json_get_int64(match, "metadata.generation", 0)) {
+		st = kube_status_new(429, "TooManyRequests",
+				     "Cannot evict pod as it would violate the pod's disruption budget.");
+		kube_status_add_cause(st, "DisruptionBudget", NULL,
+				      "The disruption budget %s is still being processed by the server.", name);
+	} else if (allowed < 0) {
+		st = kube_status_forbidden("pdb disruptions allowed is negative");
+	} else if (allowed == 0) {
+		st = kube_status_new(429, "TooManyRequests",
+				     "Cannot evict pod as it would violate the pod's disruption budget.");
+		kube_status_add_cause(st, "DisruptionBudget", NULL,
+				      "The disruption budget %s needs %lld healthy pods and has %lld currently",
+				      name, (long long)desired, (long long)healthy);
+	}
+	if (st) {
+		cJSON_Delete(match);
+		return st;
+	}
+	{
+		char now[40], path[512];
+		apiserver_now_rfc3339(now, sizeof(now));
+		kube_json_set_int64(match, "status.disruptionsAllowed", allowed - 1);
+		if (!kube_json_get(match, "status.disruptedPods"))
+			kube_json_set(match, "status.disruptedPods", cJSON_CreateObject());
+		snprintf(path, sizeof(path), "%s", kube_json_get_str(pod, "metadata.name"));
+		cJSON *dp = (cJSON *)kube_json_get(match, "status.disruptedPods");
+		cJSON_DeleteItemFromObjectCaseSensitive(dp, path);
+		cJSON_AddStringToObject(dp, path, now);
+	}
+	(void)op;
+	*ret_pdb = match;
+	*ret_idx = idx;
+	return NULL;
+}
+
+/* Worker: POST pods/<name>/eviction: delete the pod unless a
+ * PodDisruptionBudget forbids it (429), as upstream. The body is a
+ * policy/v1 Eviction whose deleteOptions apply to the delete. */
+static void do_eviction(void *arg)
+{
+	op_t *op = arg;
+	apiserver_t *s = op->s;
+	const kube_kind_t *pdbk = kube_kinds_lookup("policy", "v1", "poddisruptionbudgets");
+
+	for (int attempt = 0; attempt < PATCH_RETRIES; attempt++) {
+		kube_kv_t kv = { 0 };
+		kube_kv_list_t pdbs = { 0 };
+		cJSON *pod, *pdb = NULL;
+		const char *phase;
+		size_t idx = 0;
+		int r = kube_store_get(s->store, op->key, &kv);
+
+		if (r < 0) {
+			op->st = store_error(op, r, op->route.name);
+			break;
+		}
+		pod = kube_json_parse(kv.value, kv.value_len);
+		kube_kv_clear(&kv);
+		phase = kube_json_get_str(pod, "status.phase");
+		if (!kube_streq(phase, "Succeeded") && !kube_streq(phase, "Failed") &&
+		    !kube_streq(phase, "Pending") && !kube_json_get(pod, "metadata.deletionTimestamp")) {
+			char *prefix = apiserver_key_prefix(s, pdbk, op->route.namespace);
+			r = kube_store_list(s->store, prefix, NULL, 0, 0, &pdbs);
+			kube_free(prefix);
+			if (r < 0) {
+				op->st = store_error(op, r, op->route.name);
+				cJSON_Delete(pod);
+				break;
+			}
+			op->st = eviction_check(op, pod, &pdbs, &pdb, &idx);
+		}
+		cJSON_Delete(pod);
+		if (!op->st && pdb && !op->dry_run) {
+			char *json = stored_json(pdb);
+			r = kube_store_update(s->store, pdbs.items[idx].key, json, strlen(json),
+					      pdbs.items[idx].mod_rev, NULL, NULL);
+			kube_free(json);
+		} else {
+			r = 0;
+		}
+		cJSON_Delete(pdb);
+		kube_kv_list_clear(&pdbs);
+		if (op->st)
+			break;
+		if (r == -ECANCELED)
+			continue;
+		if (r < 0) {
+			op->st = store_error(op, r, op->route.name);
+			break;
+		}
+		/* The delete takes the Eviction's deleteOptions as its options. */
+		{
+			cJSON *opts = op->body ? cJSON_DetachItemFromObjectCaseSensitive(op->body, "deleteOptions") : NULL;
+			cJSON_Delete(op->body);
+			op->body = opts;
+		}
+		delete_key(op);
+		if (!op->st) {
+			kube_buf_clear(&op->out);
+			op->st = kube_status_new(201, NULL, "%s", "");
+		}
+		break;
+	}
+	op_post(op);
+}
+
 /* Worker: DELETE with grace periods, finalizers and propagation. */
 /* Delete (or mark for deletion) the object at op->key; the answer goes to
  * op->out or op->st. Worker thread. */
@@ -1621,6 +1798,18 @@ void apiserver_rest_handle(apiserver_t *s, kube_http_req_t *req, const char *pat
 			op->kind = OP_BINDING;
 			op->key = apiserver_key(s, op->k, op->route.namespace, op->route.name);
 			start_write(op, do_binding);
+			return;
+		}
+		if (sub && strcmp(sub, "eviction") == 0 && strcmp(op->k->resource, "pods") == 0) {
+			const char *bn = kube_json_get_str(op->body, "metadata.name");
+			if (bn && *bn && strcmp(bn, op->route.name) != 0) {
+				op->st = kube_status_bad_request("name in URL does not match name in Eviction object");
+				op_finish(op);
+				return;
+			}
+			op->kind = OP_DELETE;
+			op->key = apiserver_key(s, op->k, op->route.namespace, op->route.name);
+			start_write(op, do_eviction);
 			return;
 		}
 		if (sub) {
