@@ -62,6 +62,7 @@ struct conn {
 	socklen_t addrlens[MAX_ADDRS];
 	int naddrs, addr_idx;
 	bool tls_wrapped; /* bev is kube_tls's plaintext filter */
+	kube_tls_conn_t *tls; /* its TLS state (owned by bev), for ALPN */
 };
 
 struct pool {
@@ -445,6 +446,7 @@ static int call_connect(kube_http_call_t *call);
 static void h2_start(struct conn *cn);
 static int call_dispatch(kube_http_call_t *call);
 static int h2_submit(kube_http_call_t *call);
+static void h2_read_cb(struct bufferevent *bev, void *arg);
 
 /* Attach a connection and send the request. */
 static void call_send(kube_http_call_t *call)
@@ -498,11 +500,12 @@ static int call_connect(kube_http_call_t *call)
 	int r;
 
 	if (call->tls && !c->tls) {
-		static const char *const alpn[] = { "http/1.1", NULL };
+		static const char *const alpn_h1[] = { "http/1.1", NULL };
+		static const char *const alpn_h2[] = { "h2", "http/1.1", NULL };
 		kube_tls_options_t o = {
 			.cert_file = c->cfg.cert_file, .key_file = c->cfg.key_file,
 			.ca_file = c->cfg.ca_file, .insecure_skip_verify = c->cfg.insecure_skip_verify,
-			.alpn = alpn,
+			.alpn = c->cfg.disable_http2 ? alpn_h1 : alpn_h2,
 		};
 		char *why = NULL;
 
@@ -602,14 +605,42 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 
 		/* TLS goes on top of the connected socket; the plaintext side
 		 * owns it from now on. */
-		if (kube_tls_wrap(c->tls, cn->bev, sni, &tls_bev, NULL) < 0) {
+		if (kube_tls_wrap(c->tls, cn->bev, sni, &tls_bev, &cn->tls) < 0) {
 			call_finish(call, -EPROTO);
 			return;
 		}
 		cn->bev = tls_bev;
 		cn->tls_wrapped = true;
-		call_send(call); /* sent once the handshake is done */
-		what = BEV_EVENT_CONNECTED;
+		/* the request waits for the handshake: ALPN picks the protocol */
+		bufferevent_setcb(cn->bev, conn_read_cb, NULL, conn_event_cb, call);
+		bufferevent_enable(cn->bev, EV_READ | EV_WRITE);
+		return;
+	}
+	if ((what & BEV_EVENT_CONNECTED) && call->tls && call->state == ST_CONNECTING) {
+		struct conn *cn = call->conn;
+		const char *proto = kube_tls_conn_alpn(cn->tls);
+		int r;
+
+		if (proto && strcmp(proto, "h2") == 0) {
+			/* HTTP/2 over TLS: this connection becomes the host's
+			 * shared one; the call is its first stream. */
+			cn->connected = true;
+			h2_start(cn);
+			call->state = ST_HEAD;
+			evtimer_del(call->timer_ev);
+			if (call->client->cfg.idle_timeout_ms > 0)
+				arm_ms(call->timer_ev, call->client->cfg.idle_timeout_ms);
+			r = h2_submit(call);
+			if (r < 0) {
+				call_finish(call, r);
+				return;
+			}
+			/* frames that arrived before CONNECTED */
+			if (evbuffer_get_length(bufferevent_get_input(cn->bev)) > 0)
+				h2_read_cb(cn->bev, cn);
+			return;
+		}
+		call_send(call);
 	}
 	if (what & BEV_EVENT_CONNECTED) {
 		call->state = ST_HEAD;
@@ -943,7 +974,13 @@ static bool call_input(kube_http_call_t *call, struct bufferevent *bev)
 
 static void conn_read_cb(struct bufferevent *bev, void *arg)
 {
-	call_input(arg, bev);
+	kube_http_call_t *call = arg;
+
+	/* TLS: the peer may speak (an HTTP/2 SETTINGS frame) before our
+	 * deferred CONNECTED event has picked the protocol; keep it. */
+	if (call->state == ST_CONNECTING)
+		return;
+	call_input(call, bev);
 }
 
 /* ---- HTTP/2 ---- */
@@ -1506,8 +1543,11 @@ void kube_http_client_free(kube_http_client_t *c)
 	kube_free((char *)c->cfg.key_pem);
 	kube_free((char *)c->cfg.server_name);
 	kube_tls_config_free(c->tls);
-	if (c->own_base)
+	if (c->own_base) {
+		/* deferred bufferevent callbacks hold references: let them go */
+		event_base_loop(c->base, EVLOOP_NONBLOCK);
 		event_base_free(c->base);
+	}
 	kube_free(c);
 }
 

@@ -13,9 +13,10 @@
  *
  * URLs: "http://host[:port]/path?query" and "https://..." (host may be
  * "[v6addr]"). https:// goes through net/kube_tls (CA, client cert and key
- * files, server name, insecure_skip_verify); ALPN offers http/1.1 only so
- * far (HTTP/2 over TLS is not wired yet); the *_pem fields give
- * -EOPNOTSUPP; mbedTLS 2.28 checks DNS names, not IP SANs. With config.unix_socket set, every
+ * files or PEM data, server name, insecure_skip_verify); ALPN offers "h2"
+ * then "http/1.1" (only "http/1.1" with disable_http2), and a connection
+ * whose server picks "h2" becomes the host's shared HTTP/2 connection;
+ * IP addresses are checked against IP SANs. With config.unix_socket set, every
  * request connects to that socket and the URL's host only fills the Host
  * header. Names are resolved with a blocking getaddrinfo() when a
  * connection is made; each address is tried in turn until one accepts.
@@ -109,7 +110,9 @@ typedef void (*kube_http_done_fn)(kube_http_call_t *call, int err,
  * in cfg are copied. Returns the client (never NULL). */
 kube_http_client_t *kube_http_client_new(struct event_base *base,
 					 const kube_http_client_config_t *cfg);
-/* Cancel calls in flight (no callbacks), close connections, free. Accepts NULL. */
+/* Cancel calls in flight (no callbacks), close connections, free. Accepts NULL.
+ * On a caller's base, run it once (EVLOOP_NONBLOCK) before event_base_free():
+ * libevent releases closed connections from deferred callbacks. */
 void kube_http_client_free(kube_http_client_t *c);
 struct event_base *kube_http_client_base(const kube_http_client_t *c);
 /* Idle pooled connections (for tests and metrics). */

@@ -581,6 +581,7 @@ TEST(http_client_upgrade)
 struct async_state {
 	int done;
 	int ok;
+	int want;
 	struct event_base *base;
 };
 
@@ -895,5 +896,92 @@ TEST(http_client_https_nginx)
 	kube_http_client_free(c);
 	usleep(50 * 1000);
 	ASSERT_EQ(nginx_connections(&n, "HTTP/1.1"), 2);
+	nginx_stop(&n);
+}
+
+/* ALPN: a server offering h2 over TLS gets HTTP/2 (one shared connection);
+ * disable_http2 keeps HTTP/1.1. */
+static void h2_async_done(kube_http_call_t *call, int err, kube_http_response_t *resp, void *arg)
+{
+	struct async_state *st = arg;
+
+	st->done++;
+	if (!err && resp->status == 200 && resp->version == 20 &&
+	    !strcmp(kube_buf_str(&resp->body), "hello"))
+		st->ok++;
+	else
+		fprintf(stderr, "h2 call: err %d status %d version %d\n", err, resp ? resp->status : 0,
+			resp ? resp->version : 0);
+	if (st->done == st->want)
+		event_base_loopbreak(st->base);
+}
+
+TEST(http_client_https_alpn_h2)
+{
+	struct nginx n = { 0 };
+	kube_http_response_t r = { 0 };
+	kube_http_client_t *c;
+	struct event_base *base;
+	struct async_state st;
+	char ca[128];
+	int err;
+	char *gen[] = { "/bin/sh", "test/unit/libkube/net/gen_test_certs.sh", n.dir, NULL };
+
+	snprintf(n.dir, sizeof(n.dir), "/tmp/kube-http-nginx-XXXXXX");
+	ASSERT_NOT_NULL(mkdtemp(n.dir));
+	gen[2] = n.dir;
+	run_argv(gen);
+	snprintf(ca, sizeof(ca), "%s/ca.crt", n.dir);
+	nginx_start(&n, "ssl http2", false);
+	_cleanup_free_ char *u = kube_asprintf("https://localhost:%d/hello", n.port);
+	kube_http_request_t req = { .url = u };
+
+	kube_http_client_config_t cfg = { .ca_file = ca };
+	c = kube_http_client_new(NULL, &cfg);
+	ASSERT_OK(kube_http_client_do(c, &req, &r));
+	ASSERT_EQ(r.version, 20);
+	ASSERT_EQ(r.status, 200);
+	ASSERT_STREQ(kube_buf_str(&r.body), "hello");
+	ASSERT_STREQ(kube_http_response_header(&r, "x-proto"), "HTTP/2.0");
+	kube_http_response_clear(&r);
+	_cleanup_free_ char *ub = kube_asprintf("https://localhost:%d/big", n.port);
+	kube_http_request_t breq = { .url = ub };
+	ASSERT_OK(kube_http_client_do(c, &breq, &r));
+	ASSERT_EQ(r.version, 20);
+	ASSERT_EQ(r.body.len, 300000);
+	kube_http_response_clear(&r);
+	kube_http_client_free(c);
+
+	/* three at once on a caller's base, after the first connection is up */
+	base = event_base_new();
+	c = kube_http_client_new(base, &cfg);
+	memset(&st, 0, sizeof(st));
+	st.base = base;
+	st.want = 1;
+	ASSERT_NOT_NULL(kube_http_client_start(c, &req, h2_async_done, &st, &err));
+	event_base_dispatch(base);
+	ASSERT_EQ(st.ok, 1);
+	memset(&st, 0, sizeof(st));
+	st.base = base;
+	st.want = 2;
+	for (int i = 0; i < 2; i++)
+		ASSERT_NOT_NULL(kube_http_client_start(c, &req, h2_async_done, &st, &err));
+	event_base_dispatch(base);
+	ASSERT_EQ(st.ok, 2);
+	kube_http_client_free(c);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	event_base_free(base);
+
+	kube_http_client_config_t h1 = { .ca_file = ca, .disable_http2 = true };
+	c = kube_http_client_new(NULL, &h1);
+	ASSERT_OK(kube_http_client_do(c, &req, &r));
+	ASSERT_EQ(r.version, 11);
+	ASSERT_STREQ(kube_http_response_header(&r, "x-proto"), "HTTP/1.1");
+	kube_http_response_clear(&r);
+	kube_http_client_free(c);
+	usleep(50 * 1000);
+	/* 2 requests on one h2 connection, 3 (1 + 2 sharing) on another, and the
+	 * HTTP/1.1 one: 3 connections */
+	ASSERT_EQ(nginx_connections(&n, NULL), 3);
 	nginx_stop(&n);
 }
