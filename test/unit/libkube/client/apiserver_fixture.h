@@ -8,7 +8,6 @@
 #ifndef APISERVER_FIXTURE_H
 #define APISERVER_FIXTURE_H
 
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <ftw.h>
 #include <netinet/in.h>
@@ -125,7 +124,7 @@ static int fixture_spawn(apiserver_fixture_t *f)
 /* extra: up to 7 extra flags, NULL-terminated (may be NULL). */
 static int fixture_start(apiserver_fixture_t *f, const char *const *extra)
 {
-	char self[4096];
+	char self[3800];
 	ssize_t n;
 	char *p;
 
