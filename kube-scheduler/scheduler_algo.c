@@ -32,7 +32,7 @@ size_t scheduler_algo_num_to_find(const scheduler_algo_t *a, size_t nall)
 
 static const char *nominated_node(const scheduler_pod_t *p)
 {
-	return kube_json_get_str(p->json, "status.nominatedNodeName");
+	return p->nominated_node;
 }
 
 /* Filter with the nominated pods of >= priority added, as upstream does

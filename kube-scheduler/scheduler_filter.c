@@ -63,7 +63,7 @@ bool scheduler_tolerations_tolerate(const cJSON *tolerations, const cJSON *taint
 const cJSON *scheduler_untolerated_taint(const cJSON *tolerations, const scheduler_nodeinfo_t *ni)
 {
 	const cJSON *taint;
-	cJSON_ArrayForEach(taint, kube_json_get(ni->node, "spec.taints")) {
+	cJSON_ArrayForEach(taint, ni->taints) {
 		const char *e = kube_json_get_str(taint, "effect");
 		if (!kube_streq(e, "NoSchedule") && !kube_streq(e, "NoExecute"))
 			continue;
@@ -143,17 +143,16 @@ bool scheduler_node_selector_term_matches(const cJSON *term, const scheduler_nod
 	return true;
 }
 
-bool scheduler_node_affinity_matches(const cJSON *pod, const scheduler_nodeinfo_t *ni)
+bool scheduler_node_affinity_matches(const scheduler_pod_t *pod, const scheduler_nodeinfo_t *ni)
 {
-	const cJSON *sel = kube_json_get(pod, "spec.nodeSelector"), *it;
+	const cJSON *sel = pod->node_selector, *it;
 	cJSON_ArrayForEach(it, sel) {
 		const char *v = scheduler_nodeinfo_label(ni, it->string);
 		if (!cJSON_IsString(it) || !v || strcmp(v, it->valuestring) != 0)
 			return false;
 	}
-	const cJSON *req = kube_json_get(pod,
-		"spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution");
-	if (!req || cJSON_IsNull(req))
+	const cJSON *req = pod->required_node_affinity;
+	if (!req)
 		return true;
 	cJSON_ArrayForEach(it, kube_json_get(req, "nodeSelectorTerms"))
 		if (scheduler_node_selector_term_matches(it, ni))
@@ -166,12 +165,12 @@ bool scheduler_node_affinity_matches(const cJSON *pod, const scheduler_nodeinfo_
 scheduler_code_t scheduler_filter_unschedulable(const scheduler_pod_t *p, const scheduler_nodeinfo_t *ni,
 						scheduler_status_t *st)
 {
-	if (!kube_json_get_bool(ni->node, "spec.unschedulable", false))
+	if (!ni->unschedulable)
 		return SCHEDULER_SUCCESS;
 	cJSON *taint = cJSON_CreateObject();
 	cJSON_AddStringToObject(taint, "key", "node.kubernetes.io/unschedulable");
 	cJSON_AddStringToObject(taint, "effect", "NoSchedule");
-	bool ok = scheduler_tolerations_tolerate(kube_json_get(p->json, "spec.tolerations"), taint);
+	bool ok = scheduler_tolerations_tolerate(p->tolerations, taint);
 	cJSON_Delete(taint);
 	if (ok)
 		return SCHEDULER_SUCCESS;
@@ -190,7 +189,7 @@ scheduler_code_t scheduler_filter_node_name(const scheduler_pod_t *p, const sche
 scheduler_code_t scheduler_filter_taints(const scheduler_pod_t *p, const scheduler_nodeinfo_t *ni,
 					 scheduler_status_t *st)
 {
-	const cJSON *t = scheduler_untolerated_taint(kube_json_get(p->json, "spec.tolerations"), ni);
+	const cJSON *t = scheduler_untolerated_taint(p->tolerations, ni);
 	if (!t)
 		return SCHEDULER_SUCCESS;
 	const char *k = kube_json_get_str(t, "key"), *v = kube_json_get_str(t, "value");
@@ -201,7 +200,7 @@ scheduler_code_t scheduler_filter_taints(const scheduler_pod_t *p, const schedul
 scheduler_code_t scheduler_filter_node_affinity(const scheduler_pod_t *p, const scheduler_nodeinfo_t *ni,
 						scheduler_status_t *st)
 {
-	if (scheduler_node_affinity_matches(p->json, ni))
+	if (scheduler_node_affinity_matches(p, ni))
 		return SCHEDULER_SUCCESS;
 	return scheduler_status_add(st, SCHEDULER_UNRESOLVABLE, "NodeAffinity", "%s",
 				    SCHEDULER_ERR_NODE_AFFINITY);
@@ -339,7 +338,7 @@ static int64_t count_matching(const scheduler_nodeinfo_t *ni, const kube_selecto
 void scheduler_spread_count(const scheduler_pod_t *pod, scheduler_spread_t *c, size_t n,
 			    scheduler_nodeinfo_t *const *nodes, size_t nnodes)
 {
-	const cJSON *tol = kube_json_get(pod->json, "spec.tolerations");
+	const cJSON *tol = pod->tolerations;
 	for (size_t j = 0; j < nnodes; j++) {
 		const scheduler_nodeinfo_t *ni = nodes[j];
 		if (!ni->node || !scheduler_spread_node_has_keys(c, n, ni))
@@ -348,7 +347,7 @@ void scheduler_spread_count(const scheduler_pod_t *pod, scheduler_spread_t *c, s
 		for (size_t i = 0; i < n; i++) {
 			if (c[i].honor_affinity) {
 				if (aff < 0)
-					aff = scheduler_node_affinity_matches(pod->json, ni);
+					aff = scheduler_node_affinity_matches(pod, ni);
 				if (!aff)
 					continue;
 			}

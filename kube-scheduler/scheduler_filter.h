@@ -67,7 +67,7 @@ const cJSON *scheduler_untolerated_taint(const cJSON *tolerations, const schedul
  * term matches nothing) against a node. */
 bool scheduler_node_selector_term_matches(const cJSON *term, const scheduler_nodeinfo_t *ni);
 /* The pod's nodeSelector and required node affinity against the node. */
-bool scheduler_node_affinity_matches(const cJSON *pod, const scheduler_nodeinfo_t *ni);
+bool scheduler_node_affinity_matches(const scheduler_pod_t *pod, const scheduler_nodeinfo_t *ni);
 
 /* A topology spread constraint of the pod being scheduled. */
 typedef struct scheduler_spread {

@@ -236,6 +236,17 @@ scheduler_pod_t *scheduler_pod_new(cJSON *json)
 	p->uid = str_or_empty(json, "metadata.uid");
 	p->node_name = str_or_empty(json, "spec.nodeName");
 	p->labels = kube_json_get(json, "metadata.labels");
+	p->tolerations = kube_json_get(json, "spec.tolerations");
+	p->node_selector = kube_json_get(json, "spec.nodeSelector");
+	p->required_node_affinity = kube_json_get(json,
+		"spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution");
+	if (cJSON_IsNull(p->required_node_affinity))
+		p->required_node_affinity = NULL;
+	p->preferred_node_affinity = kube_json_get(json,
+		"spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution");
+	if (cJSON_GetArraySize(p->preferred_node_affinity) == 0)
+		p->preferred_node_affinity = NULL;
+	p->nominated_node = kube_json_get_str(json, "status.nominatedNodeName");
 	p->priority = (int32_t)kube_json_get_int64(json, "spec.priority", 0);
 	p->terminating = kube_json_get(json, "metadata.deletionTimestamp") != NULL &&
 			 !cJSON_IsNull(kube_json_get(json, "metadata.deletionTimestamp"));
@@ -326,6 +337,8 @@ void scheduler_nodeinfo_set_node(scheduler_nodeinfo_t *ni, cJSON *node)
 	ni->node = node;
 	ni->name = node ? str_or_empty(node, "metadata.name") : "";
 	ni->labels = node ? kube_json_get(node, "metadata.labels") : NULL;
+	ni->taints = node ? kube_json_get(node, "spec.taints") : NULL;
+	ni->unschedulable = node && kube_json_get_bool(node, "spec.unschedulable", false);
 	scheduler_resources_clear(&ni->allocatable);
 	if (node)
 		scheduler_resources_add_list(&ni->allocatable, kube_json_get(node, "status.allocatable"));

@@ -81,6 +81,11 @@ struct scheduler_pod {
 	cJSON *json;
 	const char *namespace_, *name, *uid, *node_name; /* into json; "" when absent */
 	const cJSON *labels;	/* metadata.labels or NULL */
+	/* borrowed from json, NULL when absent */
+	const cJSON *tolerations, *node_selector;
+	const cJSON *required_node_affinity;	/* nodeAffinity.requiredDuring... (an object) */
+	const cJSON *preferred_node_affinity;	/* nodeAffinity.preferredDuring... (an array) */
+	const char *nominated_node;		/* status.nominatedNodeName or NULL */
 	int32_t priority;	/* spec.priority, 0 when unset */
 	bool terminating;	/* metadata.deletionTimestamp set */
 	scheduler_resources_t req;	/* requests */
@@ -111,6 +116,8 @@ typedef struct scheduler_nodeinfo {
 	cJSON *node;		/* owned */
 	const char *name;	/* into node */
 	const cJSON *labels;	/* node's metadata.labels or NULL */
+	const cJSON *taints;	/* spec.taints or NULL */
+	bool unschedulable;	/* spec.unschedulable */
 	scheduler_resources_t allocatable;
 	scheduler_resources_t requested;
 	int64_t nonzero_milli_cpu, nonzero_memory;

@@ -22,7 +22,7 @@ bool scheduler_preempt_eligible(const scheduler_pod_t *pod, scheduler_nodeinfo_t
 		*ret_msg = "not eligible due to preemptionPolicy=Never.";
 		return false;
 	}
-	const char *nom = kube_json_get_str(pod->json, "status.nominatedNodeName");
+	const char *nom = pod->nominated_node;
 	if (nom && *nom) {
 		for (size_t i = 0; i < n; i++) {
 			if (strcmp(nodes[i]->name, nom) != 0)

@@ -46,8 +46,7 @@ int64_t scheduler_score_node_affinity(const scheduler_pod_t *p, const scheduler_
 {
 	const cJSON *t;
 	int64_t s = 0;
-	cJSON_ArrayForEach(t, kube_json_get(p->json,
-		"spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution")) {
+	cJSON_ArrayForEach(t, p->preferred_node_affinity) {
 		int64_t w = kube_json_get_int64(t, "weight", 0);
 		if (w && scheduler_node_selector_term_matches(kube_json_get(t, "preference"), ni))
 			s += w;
@@ -58,10 +57,10 @@ int64_t scheduler_score_node_affinity(const scheduler_pod_t *p, const scheduler_
 int64_t scheduler_score_taints(const scheduler_pod_t *p, const scheduler_nodeinfo_t *ni)
 {
 	const cJSON *taint, *tol;
-	const cJSON *tols = kube_json_get(p->json, "spec.tolerations");
+	const cJSON *tols = p->tolerations;
 	int64_t n = 0;
 
-	cJSON_ArrayForEach(taint, kube_json_get(ni->node, "spec.taints")) {
+	cJSON_ArrayForEach(taint, ni->taints) {
 		if (!kube_streq(kube_json_get_str(taint, "effect"), "PreferNoSchedule"))
 			continue;
 		bool ok = false;
@@ -119,7 +118,7 @@ void scheduler_score_spread(const scheduler_pod_t *p, scheduler_nodeinfo_t *cons
 	size_t nc;
 	bool *ignored;
 	size_t nignored = 0;
-	const cJSON *tol = kube_json_get(p->json, "spec.tolerations");
+	const cJSON *tol = p->tolerations;
 
 	scheduler_spread_parse(p, false, &c, &nc);
 	if (!nc) {
@@ -160,7 +159,7 @@ void scheduler_score_spread(const scheduler_pod_t *p, scheduler_nodeinfo_t *cons
 		for (size_t i = 0; i < nc; i++) {
 			if (strcmp(c[i].key, LABEL_HOSTNAME) == 0)
 				continue;
-			if (c[i].honor_affinity && !scheduler_node_affinity_matches(p->json, ni))
+			if (c[i].honor_affinity && !scheduler_node_affinity_matches(p, ni))
 				continue;
 			if (c[i].honor_taints && scheduler_untolerated_taint(tol, ni))
 				continue;
@@ -269,7 +268,7 @@ void scheduler_score_nodes(const scheduler_pod_t *p, scheduler_nodeinfo_t *const
 {
 	int64_t *a = kube_calloc(n ? n : 1, sizeof(*a));
 	int64_t *t = kube_calloc(n ? n : 1, sizeof(*t));
-	bool node_aff = kube_json_get(p->json, "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution") != NULL;
+	bool node_aff = p->preferred_node_affinity != NULL;
 
 	for (size_t j = 0; j < n; j++) {
 		total[j] = SCHEDULER_WEIGHT_RESOURCES_FIT * scheduler_score_least_allocated(p, feasible[j]) +

@@ -161,6 +161,7 @@ TEST(algo_nominated_pods_hold_room)
 	scheduler_nodeinfo_t *n[1] = { mknode("a", "2", NULL) };
 	scheduler_pod_t *nom = mkpod("nom", "2", 100, NULL, NULL);
 	kube_json_set_str(nom->json, "status.nominatedNodeName", "a");
+	nom->nominated_node = kube_json_get_str(nom->json, "status.nominatedNodeName");
 	scheduler_algo_t a = { .seed = 1 };
 	scheduler_result_t r;
 	scheduler_pod_t *low = mkpod("low", "1", 10, NULL, NULL), *high = mkpod("high", "1", 200, NULL, NULL);
