@@ -124,18 +124,29 @@ static bool terminating(const cJSON *pod)
 	return t && !cJSON_IsNull(t);
 }
 
+static void release_obj(void *o)
+{
+	kube_obj_unref(o);
+}
+
+/* the informer's cached object, shared (it is immutable) */
+static scheduler_pod_t *shared_pod(kube_obj_t *obj)
+{
+	return scheduler_pod_new_shared(obj->json, kube_obj_ref(obj), release_obj);
+}
+
 static void pod_add(kube_obj_t *obj, void *arg)
 {
 	daemon_t *d = arg;
 	if (assigned(obj->json)) {
-		scheduler_pod_t *p = scheduler_pod_new(kube_json_dup(obj->json));
+		scheduler_pod_t *p = shared_pod(obj);
 		scheduler_cache_add_pod(d->cache, p);
 		scheduler_queue_delete(d->queue, p->namespace_, p->name);
 		if (p->nreq_aff || p->npref_aff || p->nreq_anti)
 			scheduler_queue_move_all(d->queue, true);
 		scheduler_pod_unref(p);
 	} else if (ours(d, obj->json) && !terminating(obj->json)) {
-		scheduler_pod_t *p = scheduler_pod_new(kube_json_dup(obj->json));
+		scheduler_pod_t *p = shared_pod(obj);
 		scheduler_queue_add(d->queue, p);
 		scheduler_pod_unref(p);
 	}
@@ -170,7 +181,7 @@ static void pod_update(kube_obj_t *old, kube_obj_t *new_, void *arg)
 	}
 	if (!pod_changed(old->json, new_->json))
 		return;
-	scheduler_pod_t *p = scheduler_pod_new(kube_json_dup(new_->json));
+	scheduler_pod_t *p = shared_pod(new_);
 	scheduler_queue_update(d->queue, p);
 	scheduler_pod_unref(p);
 }

@@ -272,6 +272,14 @@ scheduler_pod_t *scheduler_pod_new(cJSON *json)
 	return p;
 }
 
+scheduler_pod_t *scheduler_pod_new_shared(cJSON *json, void *owner, void (*release)(void *owner))
+{
+	scheduler_pod_t *p = scheduler_pod_new(json);
+	p->owner = owner;
+	p->release = release;
+	return p;
+}
+
 scheduler_pod_t *scheduler_pod_parse(const char *json)
 {
 	cJSON *o = kube_json_parse(json, strlen(json));
@@ -294,7 +302,10 @@ void scheduler_pod_unref(scheduler_pod_t *p)
 	free_terms(p->req_anti, p->nreq_anti);
 	free_terms(p->pref_aff, p->npref_aff);
 	free_terms(p->pref_anti, p->npref_anti);
-	cJSON_Delete(p->json);
+	if (p->release)
+		p->release(p->owner);
+	else
+		cJSON_Delete(p->json);
 	kube_free(p);
 }
 

@@ -78,7 +78,9 @@ bool scheduler_term_matches(const scheduler_term_t *t, const scheduler_pod_t *ow
 
 struct scheduler_pod {
 	atomic_int refs;
-	cJSON *json;
+	cJSON *json;		/* owned, or borrowed from owner */
+	void *owner;		/* with release: keeps a shared json alive */
+	void (*release)(void *owner);
 	const char *namespace_, *name, *uid, *node_name; /* into json; "" when absent */
 	const cJSON *labels;	/* metadata.labels or NULL */
 	/* borrowed from json, NULL when absent */
@@ -100,6 +102,10 @@ struct scheduler_pod {
 
 /* Wrap a pod object (taken over) with one reference. */
 scheduler_pod_t *scheduler_pod_new(cJSON *json);
+/* Wrap a pod object that stays owned by owner (an informer's immutable
+ * cached object, say): release(owner) is called when the pod is freed.
+ * The json must not change meanwhile. */
+scheduler_pod_t *scheduler_pod_new_shared(cJSON *json, void *owner, void (*release)(void *owner));
 /* Parse JSON text into a new pod (tests); NULL on invalid JSON. */
 scheduler_pod_t *scheduler_pod_parse(const char *json);
 scheduler_pod_t *scheduler_pod_ref(scheduler_pod_t *p);

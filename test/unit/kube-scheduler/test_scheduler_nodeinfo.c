@@ -121,3 +121,24 @@ TEST(pod_fields)
 	ASSERT_STREQ(key, "d/a");
 	scheduler_pod_unref(p);
 }
+
+static int released;
+static void release(void *owner)
+{
+	released++;
+	cJSON_Delete(owner);
+}
+
+TEST(pod_shared_json)
+{
+	const char *js = "{\"metadata\":{\"name\":\"a\",\"namespace\":\"d\"},\"spec\":{\"priority\":7}}";
+	cJSON *j = kube_json_parse(js, strlen(js));
+	released = 0;
+	scheduler_pod_t *p = scheduler_pod_new_shared(j, j, release);
+	ASSERT_EQ(p->priority, 7);
+	scheduler_pod_ref(p);
+	scheduler_pod_unref(p);
+	ASSERT_EQ(released, 0);
+	scheduler_pod_unref(p);
+	ASSERT_EQ(released, 1);
+}
