@@ -261,6 +261,77 @@ void scheduler_score_interpod(const scheduler_pod_t *p, scheduler_nodeinfo_t *co
 	scheduler_tpmap_clear(&m);
 }
 
+/* ---- ImageLocality ---- */
+
+#define MB (1024LL * 1024)
+
+/* upstream's normalizedImageName: a name without tag or digest gets ":latest" */
+static char *normalized_image(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	const char *last = slash ? slash + 1 : name;
+	if (strchr(last, ':') || strchr(name, '@'))
+		return kube_strdup(name);
+	return kube_asprintf("%s:latest", name);
+}
+
+/* size of image on the node, or -1 */
+static int64_t image_on_node(const scheduler_nodeinfo_t *ni, const char *image)
+{
+	const cJSON *img, *nm;
+	cJSON_ArrayForEach(img, kube_json_get(ni->node, "status.images"))
+		cJSON_ArrayForEach(nm, cJSON_GetObjectItemCaseSensitive(img, "names")) {
+			if (!cJSON_IsString(nm))
+				continue;
+			char *x = normalized_image(nm->valuestring);
+			bool eq = strcmp(x, image) == 0;
+			kube_free(x);
+			if (eq)
+				return kube_json_get_int64(img, "sizeBytes", 0);
+		}
+	return -1;
+}
+
+void scheduler_score_images(const scheduler_pod_t *p, scheduler_nodeinfo_t *const *all, size_t nall,
+			    scheduler_nodeinfo_t *const *feasible, size_t n, int64_t *out)
+{
+	const char *lists[] = { "spec.initContainers", "spec.containers" };
+	int64_t ncont = 0;
+	const cJSON *c;
+	bool any = false;
+
+	memset(out, 0, n * sizeof(*out));
+	for (size_t j = 0; j < nall && !any; j++)
+		any = kube_json_get(all[j]->node, "status.images") != NULL;
+	if (!any)
+		return;
+	int64_t *sum = kube_calloc(n ? n : 1, sizeof(*sum));
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++)
+		cJSON_ArrayForEach(c, kube_json_get(p->json, lists[l])) {
+			const char *image = kube_json_get_str(c, "image");
+			ncont++;
+			if (!image || !*image)
+				continue;
+			char *norm = normalized_image(image);
+			size_t have = 0;
+			for (size_t j = 0; j < nall; j++)
+				if (all[j]->node && image_on_node(all[j], norm) >= 0)
+					have++;
+			for (size_t j = 0; j < n && have; j++) {
+				int64_t size = image_on_node(feasible[j], norm);
+				if (size > 0)
+					sum[j] += (int64_t)((double)size * (double)have / (double)nall);
+			}
+			kube_free(norm);
+		}
+	int64_t min = 23 * MB, max = 1000 * MB * (ncont ? ncont : 1);
+	for (size_t j = 0; j < n; j++) {
+		int64_t s = sum[j] < min ? min : sum[j] > max ? max : sum[j];
+		out[j] = SCHEDULER_MAX_NODE_SCORE * (s - min) / (max - min);
+	}
+	kube_free(sum);
+}
+
 /* ---- the sum ---- */
 
 void scheduler_score_nodes(const scheduler_pod_t *p, scheduler_nodeinfo_t *const *all, size_t nall,
@@ -286,6 +357,9 @@ void scheduler_score_nodes(const scheduler_pod_t *p, scheduler_nodeinfo_t *const
 	scheduler_score_interpod(p, all, nall, feasible, n, 1, a);
 	for (size_t j = 0; j < n; j++)
 		total[j] += SCHEDULER_WEIGHT_INTERPOD * a[j];
+	scheduler_score_images(p, all, nall, feasible, n, a);
+	for (size_t j = 0; j < n; j++)
+		total[j] += SCHEDULER_WEIGHT_IMAGE_LOCALITY * a[j];
 	kube_free(a);
 	kube_free(t);
 }

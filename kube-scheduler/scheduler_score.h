@@ -3,10 +3,10 @@
  * NodeResourcesFit (LeastAllocated over cpu and memory), the
  * NodeResourcesBalancedAllocation, NodeAffinity (preferred terms),
  * TaintToleration (PreferNoSchedule), PodTopologySpread (ScheduleAnyway)
- * and InterPodAffinity (preferred terms, plus existing pods' terms), each
- * normalised to 0-100 as upstream does, then summed with upstream's
- * default weights. ImageLocality and the system-default spread
- * constraints are not implemented.
+ * InterPodAffinity (preferred terms, plus existing pods' terms) and
+ * ImageLocality, each normalised to 0-100 as upstream does, then summed
+ * with upstream's default weights. The system-default spread constraints
+ * (from the pod's Services and ReplicaSets) are not implemented.
  *
  * Functions are pure over the node infos; callers serialise.
  */
@@ -25,6 +25,7 @@
 #define SCHEDULER_WEIGHT_SPREAD 2
 #define SCHEDULER_WEIGHT_INTERPOD 2
 #define SCHEDULER_WEIGHT_BALANCED 1
+#define SCHEDULER_WEIGHT_IMAGE_LOCALITY 1
 
 /* Already 0-100. */
 int64_t scheduler_score_least_allocated(const scheduler_pod_t *p, const scheduler_nodeinfo_t *ni);
@@ -34,6 +35,12 @@ int64_t scheduler_score_node_affinity(const scheduler_pod_t *p, const scheduler_
 int64_t scheduler_score_taints(const scheduler_pod_t *p, const scheduler_nodeinfo_t *ni);
 /* Upstream's helper.DefaultNormalizeScore(100, reverse). */
 void scheduler_normalize(int64_t *scores, size_t n, bool reverse);
+
+/* ImageLocality for the feasible nodes into out (0-100): the sizes of the
+ * pod's images already on a node, scaled by how many of all nodes have
+ * them, between 23 MB and 1000 MB per container. */
+void scheduler_score_images(const scheduler_pod_t *p, scheduler_nodeinfo_t *const *all, size_t nall,
+			    scheduler_nodeinfo_t *const *feasible, size_t n, int64_t *out);
 
 /* PodTopologySpread for the feasible nodes: normalised scores into out
  * (all nodes are used for the counts). */

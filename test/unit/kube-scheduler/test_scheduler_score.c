@@ -277,3 +277,35 @@ TEST(weighted_total_prefers_empty_node)
 	for (int i = 0; i < 2; i++)
 		scheduler_nodeinfo_free(n[i]);
 }
+
+TEST(image_locality)
+{
+	scheduler_nodeinfo_t *n[3] = {
+		mknode("a", "4", "4Gi", NULL, NULL), mknode("b", "4", "4Gi", NULL, NULL), mknode("c", "4", "4Gi", NULL, NULL),
+	};
+	/* a has the 500 MB image (as "nginx:1.0"), b a 10 MB one, c none */
+	kube_json_set(n[0]->node, "status.images", cJSON_Parse("[{\"names\":[\"docker.io/x/nginx@sha256:1\",\"nginx:1.0\"],\"sizeBytes\":524288000}]"));
+	kube_json_set(n[1]->node, "status.images", cJSON_Parse("[{\"names\":[\"busybox\"],\"sizeBytes\":10485760}]"));
+	static const struct {
+		const char *spec;
+		int64_t want[3];
+	} cases[] = {
+		/* 500MB * 1/3 nodes = 166.7MB: 100 * (166.7-23)/(1000-23) = 14 */
+		{ "{\"containers\":[{\"image\":\"nginx:1.0\"}]}", { 14, 0, 0 } },
+		/* below the 23 MB threshold: 0 */
+		{ "{\"containers\":[{\"image\":\"busybox:latest\"}]}", { 0, 0, 0 } },
+		{ "{\"containers\":[{\"image\":\"redis\"}]}", { 0, 0, 0 } },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		scheduler_pod_t *p = mkpod("p", NULL, cases[i].spec);
+		int64_t s[3];
+		scheduler_score_images(p, n, 3, n, 3, s);
+		scheduler_pod_unref(p);
+		for (int j = 0; j < 3; j++)
+			if (s[j] != cases[i].want[j])
+				kube_test_fail(__FILE__, __LINE__, "case %zu[%d]: %lld want %lld", i, j,
+					       (long long)s[j], (long long)cases[i].want[j]);
+	}
+	for (int i = 0; i < 3; i++)
+		scheduler_nodeinfo_free(n[i]);
+}
