@@ -123,32 +123,70 @@ MSG(PodSecurityContext,
     F(4, "supplementalGroups", INT64, REP), F(5, "fsGroup", INT64, KEEP), M(7, "sysctls", Sysctl, REP),
     F(9, "fsGroupChangePolicy", STRING, KEEP), M(10, "seccompProfile", SeccompProfile, 0));
 
-/* Probes and lifecycle hooks are not described (their handler messages are
- * not in this table), so the decoder skips them. */
+MSG(ExecAction, F(1, "command", STRING, REP));
+MSG(HTTPHeader, F(1, "name", STRING, 0), F(2, "value", STRING, KEEP));
+MSG(HTTPGetAction,
+    F(1, "path", STRING, 0), F(2, "port", INTORSTRING, 0), F(3, "host", STRING, 0),
+    F(4, "scheme", STRING, 0), M(5, "httpHeaders", HTTPHeader, REP));
+MSG(TCPSocketAction, F(1, "port", INTORSTRING, 0), F(2, "host", STRING, 0));
+/* Handler (ProbeHandler / LifecycleHandler in newer releases, same numbers). */
+MSG(Handler,
+    M(1, "exec", ExecAction, 0), M(2, "httpGet", HTTPGetAction, 0), M(3, "tcpSocket", TCPSocketAction, 0));
+MSG(Probe,
+    INLINE(1, Handler), F(2, "initialDelaySeconds", INT32, 0), F(3, "timeoutSeconds", INT32, 0),
+    F(4, "periodSeconds", INT32, 0), F(5, "successThreshold", INT32, 0), F(6, "failureThreshold", INT32, 0),
+    F(7, "terminationGracePeriodSeconds", INT64, KEEP));
+MSG(Lifecycle, M(1, "postStart", Handler, 0), M(2, "preStop", Handler, 0));
+
 MSG(Container,
     F(1, "name", STRING, 0), F(2, "image", STRING, 0), F(3, "command", STRING, REP),
     F(4, "args", STRING, REP), F(5, "workingDir", STRING, 0), M(6, "ports", ContainerPort, REP),
     M(19, "envFrom", EnvFromSource, REP), M(7, "env", EnvVar, REP),
     M(8, "resources", ResourceRequirements, 0), M(9, "volumeMounts", VolumeMount, REP),
-    M(21, "volumeDevices", VolumeDevice, REP), F(13, "terminationMessagePath", STRING, 0),
+    M(21, "volumeDevices", VolumeDevice, REP), M(10, "livenessProbe", Probe, 0),
+    M(11, "readinessProbe", Probe, 0), M(22, "startupProbe", Probe, 0), M(12, "lifecycle", Lifecycle, 0),
+    F(13, "terminationMessagePath", STRING, 0),
     F(20, "terminationMessagePolicy", STRING, 0), F(14, "imagePullPolicy", STRING, 0),
     M(15, "securityContext", SecurityContext, 0), F(16, "stdin", BOOL, 0), F(17, "stdinOnce", BOOL, 0),
     F(18, "tty", BOOL, 0));
 
 MSG(EmptyDirVolumeSource, F(1, "medium", STRING, 0), F(2, "sizeLimit", QUANTITY, 0));
 
+MSG(KeyToPath, F(1, "key", STRING, 0), F(2, "path", STRING, 0), F(3, "mode", INT32, KEEP));
+
 MSG(SecretVolumeSource,
-    F(1, "secretName", STRING, 0), F(3, "defaultMode", INT32, KEEP), F(4, "optional", BOOL, KEEP));
+    F(1, "secretName", STRING, 0), M(2, "items", KeyToPath, REP), F(3, "defaultMode", INT32, KEEP),
+    F(4, "optional", BOOL, KEEP));
 
 MSG(ConfigMapVolumeSource,
-    INLINE(1, LocalObjectReference), F(3, "defaultMode", INT32, KEEP), F(4, "optional", BOOL, KEEP));
+    INLINE(1, LocalObjectReference), M(2, "items", KeyToPath, REP), F(3, "defaultMode", INT32, KEEP),
+    F(4, "optional", BOOL, KEEP));
+
+MSG(HostPathVolumeSource, F(1, "path", STRING, 0), F(2, "type", STRING, KEEP));
+
+MSG(DownwardAPIVolumeFile,
+    F(1, "path", STRING, 0), M(2, "fieldRef", ObjectFieldSelector, 0),
+    M(3, "resourceFieldRef", ResourceFieldSelector, 0), F(4, "mode", INT32, KEEP));
+MSG(DownwardAPIVolumeSource, M(1, "items", DownwardAPIVolumeFile, REP), F(2, "defaultMode", INT32, KEEP));
+MSG(DownwardAPIProjection, M(1, "items", DownwardAPIVolumeFile, REP));
+MSG(SecretProjection,
+    INLINE(1, LocalObjectReference), M(2, "items", KeyToPath, REP), F(4, "optional", BOOL, KEEP));
+MSG(ConfigMapProjection,
+    INLINE(1, LocalObjectReference), M(2, "items", KeyToPath, REP), F(4, "optional", BOOL, KEEP));
+MSG(ServiceAccountTokenProjection,
+    F(1, "audience", STRING, 0), F(2, "expirationSeconds", INT64, KEEP), F(3, "path", STRING, 0));
+MSG(VolumeProjection,
+    M(1, "secret", SecretProjection, 0), M(2, "downwardAPI", DownwardAPIProjection, 0),
+    M(3, "configMap", ConfigMapProjection, 0), M(4, "serviceAccountToken", ServiceAccountTokenProjection, 0));
+MSG(ProjectedVolumeSource, M(1, "sources", VolumeProjection, REP), F(2, "defaultMode", INT32, KEEP));
 
 MSG(NFSVolumeSource, F(1, "server", STRING, 0), F(2, "path", STRING, 0), F(3, "readOnly", BOOL, 0));
 
 MSG(PersistentVolumeClaimVolumeSource, F(1, "claimName", STRING, 0), F(2, "readOnly", BOOL, 0));
 
 MSG(VolumeSource,
-    M(2, "emptyDir", EmptyDirVolumeSource, 0), M(6, "secret", SecretVolumeSource, 0),
+    M(1, "hostPath", HostPathVolumeSource, 0), M(2, "emptyDir", EmptyDirVolumeSource, 0),
+    M(16, "downwardAPI", DownwardAPIVolumeSource, 0), M(26, "projected", ProjectedVolumeSource, 0), M(6, "secret", SecretVolumeSource, 0),
     M(7, "nfs", NFSVolumeSource, 0), M(10, "persistentVolumeClaim", PersistentVolumeClaimVolumeSource, 0),
     M(19, "configMap", ConfigMapVolumeSource, 0));
 
@@ -191,6 +229,8 @@ MSG(PodDNSConfigOption, F(1, "name", STRING, 0), F(2, "value", STRING, KEEP));
 MSG(PodDNSConfig,
     F(1, "nameservers", STRING, REP), F(2, "searches", STRING, REP), M(3, "options", PodDNSConfigOption, REP));
 
+MSG(HostAlias, F(1, "ip", STRING, 0), F(2, "hostnames", STRING, REP));
+
 MSG(PodReadinessGate, F(1, "conditionType", STRING, 0));
 
 MSG(TopologySpreadConstraint,
@@ -208,6 +248,7 @@ MSG(PodSpec,
     M(14, "securityContext", PodSecurityContext, 0), M(15, "imagePullSecrets", LocalObjectReference, REP),
     F(16, "hostname", STRING, 0), F(17, "subdomain", STRING, 0), M(18, "affinity", Affinity, 0),
     F(19, "schedulerName", STRING, 0), M(22, "tolerations", Toleration, REP),
+    M(23, "hostAliases", HostAlias, REP),
     F(24, "priorityClassName", STRING, 0), F(25, "priority", INT32, KEEP),
     M(26, "dnsConfig", PodDNSConfig, 0), M(28, "readinessGates", PodReadinessGate, REP),
     F(29, "runtimeClassName", STRING, KEEP), F(30, "enableServiceLinks", BOOL, KEEP),
@@ -216,6 +257,13 @@ MSG(PodSpec,
     F(35, "setHostnameAsFQDN", BOOL, KEEP));
 
 MSG(PodTemplateSpec, M(1, "metadata", ObjectMeta, 0), M(2, "spec", PodSpec, 0));
+
+MSG(Pod, M(1, "metadata", ObjectMeta, 0), M(2, "spec", PodSpec, 0));
+MSG(PodTemplate, M(1, "metadata", ObjectMeta, 0), M(2, "template", PodTemplateSpec, 0));
+MSG(ReplicationControllerSpec,
+    F(1, "replicas", INT32, KEEP), F(4, "minReadySeconds", INT32, 0), F(2, "selector", STRING, MAP),
+    M(3, "template", PodTemplateSpec, 0));
+MSG(ReplicationController, M(1, "metadata", ObjectMeta, 0), M(2, "spec", ReplicationControllerSpec, 0));
 
 MSG(Namespace_spec, F(1, "finalizers", STRING, REP));
 MSG(Namespace, M(1, "metadata", ObjectMeta, 0), M(2, "spec", Namespace_spec, 0));
@@ -269,6 +317,21 @@ MSG(DeploymentSpec,
     F(6, "revisionHistoryLimit", INT32, KEEP), F(7, "paused", BOOL, 0),
     F(9, "progressDeadlineSeconds", INT32, KEEP));
 MSG(Deployment, M(1, "metadata", ObjectMeta, 0), M(2, "spec", DeploymentSpec, 0));
+MSG(ReplicaSetSpec,
+    F(1, "replicas", INT32, KEEP), F(4, "minReadySeconds", INT32, 0), M(2, "selector", LabelSelector, 0),
+    M(3, "template", PodTemplateSpec, 0));
+MSG(ReplicaSet, M(1, "metadata", ObjectMeta, 0), M(2, "spec", ReplicaSetSpec, 0));
+/* volumeClaimTemplates (4) is not described: PersistentVolumeClaim is not in this table. */
+MSG(RollingUpdateStatefulSetStrategy, F(1, "partition", INT32, KEEP), F(2, "maxUnavailable", INTORSTRING, 0));
+MSG(StatefulSetUpdateStrategy, F(1, "type", STRING, 0), M(2, "rollingUpdate", RollingUpdateStatefulSetStrategy, 0));
+MSG(StatefulSetPersistentVolumeClaimRetentionPolicy, F(1, "whenDeleted", STRING, 0), F(2, "whenScaled", STRING, 0));
+MSG(StatefulSetSpec,
+    F(1, "replicas", INT32, KEEP), M(2, "selector", LabelSelector, 0), M(3, "template", PodTemplateSpec, 0),
+    F(5, "serviceName", STRING, 0), F(6, "podManagementPolicy", STRING, 0),
+    M(7, "updateStrategy", StatefulSetUpdateStrategy, 0), F(8, "revisionHistoryLimit", INT32, KEEP),
+    F(9, "minReadySeconds", INT32, 0),
+    M(10, "persistentVolumeClaimRetentionPolicy", StatefulSetPersistentVolumeClaimRetentionPolicy, 0));
+MSG(StatefulSet, M(1, "metadata", ObjectMeta, 0), M(2, "spec", StatefulSetSpec, 0));
 
 /* ---- batch/v1 ---- */
 
@@ -372,7 +435,12 @@ static const struct {
 	{ "v1", "Service", &Service },
 	{ "v1", "ServiceAccount", &ServiceAccount },
 	{ "v1", "ResourceQuota", &ResourceQuota },
+	{ "v1", "Pod", &Pod },
+	{ "v1", "PodTemplate", &PodTemplate },
+	{ "v1", "ReplicationController", &ReplicationController },
 	{ "apps/v1", "Deployment", &Deployment },
+	{ "apps/v1", "ReplicaSet", &ReplicaSet },
+	{ "apps/v1", "StatefulSet", &StatefulSet },
 	{ "batch/v1", "Job", &Job },
 	{ "batch/v1", "CronJob", &CronJob },
 	{ "rbac.authorization.k8s.io/v1", "Role", &Role },

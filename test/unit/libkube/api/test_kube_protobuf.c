@@ -750,7 +750,8 @@ TEST(protobuf_schema_lookup)
 	ASSERT_NOT_NULL(kube_protobuf_schema_lookup("apps/v1", "Deployment"));
 	ASSERT_NOT_NULL(kube_protobuf_schema_lookup("v1", "Secret"));
 	ASSERT_NULL(kube_protobuf_schema_lookup("apps/v1", "Secret"));
-	ASSERT_NULL(kube_protobuf_schema_lookup("v1", "Pod"));
+	ASSERT_NOT_NULL(kube_protobuf_schema_lookup("v1", "Pod"));
+	ASSERT_NULL(kube_protobuf_schema_lookup("v1", "Node"));
 	ASSERT_NULL(kube_protobuf_schema_lookup(NULL, "Pod"));
 }
 
@@ -819,4 +820,70 @@ TEST(protobuf_podspec_details)
 		    "\"volumes\":[{\"name\":\"scratch\",\"emptyDir\":{\"sizeLimit\":\"1Gi\"}}],"
 		    "\"nodeSelector\":{\"disk\":\"ssd\"},"
 		    "\"tolerations\":[{\"key\":\"k\",\"operator\":\"Exists\",\"tolerationSeconds\":0}]}}}}");
+}
+
+TEST(protobuf_pod_probes_and_volumes)
+{
+	kube_buf_t body = KUBE_BUF_INIT, raw = KUBE_BUF_INIT, ps = KUBE_BUF_INIT, c = KUBE_BUF_INIT,
+		   probe = KUBE_BUF_INIT, h = KUBE_BUF_INIT, get = KUBE_BUF_INIT, lc = KUBE_BUF_INIT,
+		   ex = KUBE_BUF_INIT, vol = KUBE_BUF_INIT, vs = KUBE_BUF_INIT, src = KUBE_BUF_INIT,
+		   kp = KUBE_BUF_INIT, lor = KUBE_BUF_INIT, proj = KUBE_BUF_INIT, vp = KUBE_BUF_INIT,
+		   sat = KUBE_BUF_INIT, ha = KUBE_BUF_INIT;
+
+	pb_meta(&raw, "p", "default");
+	pb_str(&c, 1, "app");
+	pb_str(&c, 2, "nginx");
+	pb_str(&get, 1, "/healthz");
+	pb_intstr_str(&get, 2, "http");
+	pb_msg(&h, 2, &get);
+	pb_msg(&probe, 1, &h); /* the handler is embedded: inlined */
+	pb_int(&probe, 2, 5);
+	pb_int(&probe, 4, 10);
+	pb_msg(&c, 10, &probe);
+	pb_str(&ex, 1, "sh");
+	pb_str(&ex, 1, "-c");
+	pb_str(&ex, 1, "sleep 1");
+	pb_msg(&h, 1, &ex);
+	pb_msg(&lc, 2, &h);
+	pb_msg(&c, 12, &lc);
+	pb_msg(&ps, 2, &c);
+
+	pb_str(&vol, 1, "cfg");
+	pb_str(&lor, 1, "settings");
+	pb_msg(&src, 1, &lor);
+	pb_str(&kp, 1, "a");
+	pb_str(&kp, 2, "a.conf");
+	pb_int(&kp, 3, 0400);
+	pb_msg(&src, 2, &kp);
+	pb_int(&src, 3, 0644);
+	pb_msg(&vs, 19, &src);
+	pb_msg(&vol, 2, &vs);
+	pb_msg(&ps, 1, &vol);
+
+	pb_str(&vol, 1, "tok");
+	pb_str(&sat, 1, "api");
+	pb_int(&sat, 2, 3600);
+	pb_str(&sat, 3, "token");
+	pb_msg(&vp, 4, &sat);
+	pb_msg(&proj, 1, &vp);
+	pb_msg(&vs, 26, &proj);
+	pb_msg(&vol, 2, &vs);
+	pb_msg(&ps, 1, &vol);
+
+	pb_str(&ha, 1, "10.0.0.1");
+	pb_str(&ha, 2, "db");
+	pb_msg(&ps, 23, &ha);
+	pb_msg(&raw, 2, &ps);
+	envelope(&body, "v1", "Pod", &raw);
+	EXPECT_JSON(&body,
+		    "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"namespace\":\"default\"},"
+		    "\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"nginx\","
+		    "\"livenessProbe\":{\"httpGet\":{\"path\":\"/healthz\",\"port\":\"http\"},"
+		    "\"initialDelaySeconds\":5,\"periodSeconds\":10},"
+		    "\"lifecycle\":{\"preStop\":{\"exec\":{\"command\":[\"sh\",\"-c\",\"sleep 1\"]}}}}],"
+		    "\"volumes\":[{\"name\":\"cfg\",\"configMap\":{\"name\":\"settings\",\"items\":[{\"key\":\"a\","
+		    "\"path\":\"a.conf\",\"mode\":256}],\"defaultMode\":420}},{\"name\":\"tok\",\"projected\":"
+		    "{\"sources\":[{\"serviceAccountToken\":{\"audience\":\"api\",\"expirationSeconds\":3600,"
+		    "\"path\":\"token\"}}]}}],"
+		    "\"hostAliases\":[{\"ip\":\"10.0.0.1\",\"hostnames\":[\"db\"]}]}}");
 }
