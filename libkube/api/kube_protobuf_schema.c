@@ -317,6 +317,13 @@ MSG(DeploymentSpec,
     F(6, "revisionHistoryLimit", INT32, KEEP), F(7, "paused", BOOL, 0),
     F(9, "progressDeadlineSeconds", INT32, KEEP));
 MSG(Deployment, M(1, "metadata", ObjectMeta, 0), M(2, "spec", DeploymentSpec, 0));
+MSG(RollingUpdateDaemonSet, F(1, "maxUnavailable", INTORSTRING, 0), F(2, "maxSurge", INTORSTRING, 0));
+MSG(DaemonSetUpdateStrategy, F(1, "type", STRING, 0), M(2, "rollingUpdate", RollingUpdateDaemonSet, 0));
+MSG(DaemonSetSpec,
+    M(1, "selector", LabelSelector, 0), M(2, "template", PodTemplateSpec, 0),
+    M(3, "updateStrategy", DaemonSetUpdateStrategy, 0), F(4, "minReadySeconds", INT32, 0),
+    F(6, "revisionHistoryLimit", INT32, KEEP));
+MSG(DaemonSet, M(1, "metadata", ObjectMeta, 0), M(2, "spec", DaemonSetSpec, 0));
 MSG(ReplicaSetSpec,
     F(1, "replicas", INT32, KEEP), F(4, "minReadySeconds", INT32, 0), M(2, "selector", LabelSelector, 0),
     M(3, "template", PodTemplateSpec, 0));
@@ -440,6 +447,7 @@ static const struct {
 	{ "v1", "ReplicationController", &ReplicationController },
 	{ "apps/v1", "Deployment", &Deployment },
 	{ "apps/v1", "ReplicaSet", &ReplicaSet },
+	{ "apps/v1", "DaemonSet", &DaemonSet },
 	{ "apps/v1", "StatefulSet", &StatefulSet },
 	{ "batch/v1", "Job", &Job },
 	{ "batch/v1", "CronJob", &CronJob },

@@ -751,6 +751,7 @@ TEST(protobuf_schema_lookup)
 	ASSERT_NOT_NULL(kube_protobuf_schema_lookup("v1", "Secret"));
 	ASSERT_NULL(kube_protobuf_schema_lookup("apps/v1", "Secret"));
 	ASSERT_NOT_NULL(kube_protobuf_schema_lookup("v1", "Pod"));
+	ASSERT_NOT_NULL(kube_protobuf_schema_lookup("apps/v1", "DaemonSet"));
 	ASSERT_NULL(kube_protobuf_schema_lookup("v1", "Node"));
 	ASSERT_NULL(kube_protobuf_schema_lookup(NULL, "Pod"));
 }
