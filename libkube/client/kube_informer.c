@@ -715,7 +715,9 @@ bool kube_informer_factory_wait_synced(kube_informer_factory_t *f, int64_t timeo
 	 * Informers live until the factory is freed. */
 	pthread_mutex_lock(&f->lock);
 	n = f->n;
-	infs = kube_memdup(f->infs, (n + 1) * sizeof(*infs));
+	infs = kube_calloc(n + 1, sizeof(*infs));
+	if (n)
+		memcpy(infs, f->infs, n * sizeof(*infs));
 	pthread_mutex_unlock(&f->lock);
 	for (size_t i = 0; i < n && ok; i++) {
 		int64_t left = timeout_ms < 0 ? -1 : KUBE_MAX((until - kube_now_ns()) / 1000000, 0);
