@@ -252,11 +252,12 @@ TEST(informer_relists_on_410_with_diffed_handlers)
 	adds0 = get(&r, &r.adds);
 	updates0 = get(&r, &r.updates);
 
-	/* Stop the server; the informer's watch drops and it backs off
-	 * (800 ms, then 1.6 s). Meanwhile the server comes back and more
-	 * than 5 changes push its resourceVersion out of the watch window. */
+	/* Stop the server; the informer's watch drops and it backs off:
+	 * attempts at 0.8 s and 2.4 s fail, the next comes at 5.6 s.
+	 * Meanwhile the server comes back and more than 5 changes push the
+	 * informer's resourceVersion out of the watch window. */
 	fixture_kill(&f, SIGTERM);
-	fixture_sleep_ms(900);
+	fixture_sleep_ms(2500);
 	ASSERT_EQ(fixture_spawn(&f), 0);
 	for (int i = 0; i < 8; i++) {
 		char v[16];
