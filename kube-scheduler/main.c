@@ -1,11 +1,55 @@
-/* kube-scheduler: parses its flags; the scheduler itself is issue 7. */
+/* kube-scheduler: parses its flags, then runs the scheduler (scheduler_daemon). */
+#include "scheduler_daemon.h"
 #include "scheduler_options.h"
 
 #include <stdio.h>
 
+/* --write-config-to: the KubeSchedulerConfiguration the flags amount to. */
+static int write_config(const scheduler_options_t *o)
+{
+	FILE *f = fopen(o->write_config_to, "w");
+	if (!f) {
+		fprintf(stderr, "E0000 %s: open %s: %m\n", SCHEDULER_NAME, o->write_config_to);
+		return 1;
+	}
+	fprintf(f,
+		"apiVersion: kubescheduler.config.k8s.io/v1\n"
+		"kind: KubeSchedulerConfiguration\n"
+		"clientConnection:\n"
+		"  acceptContentTypes: \"\"\n"
+		"  burst: %d\n"
+		"  contentType: %s\n"
+		"  kubeconfig: \"%s\"\n"
+		"  qps: %g\n"
+		"enableContentionProfiling: %s\n"
+		"enableProfiling: %s\n"
+		"leaderElection:\n"
+		"  leaderElect: %s\n"
+		"  leaseDuration: %llds\n"
+		"  renewDeadline: %llds\n"
+		"  resourceLock: %s\n"
+		"  resourceName: %s\n"
+		"  resourceNamespace: %s\n"
+		"  retryPeriod: %llds\n"
+		"parallelism: 16\n"
+		"podInitialBackoffSeconds: 1\n"
+		"podMaxBackoffSeconds: 10\n"
+		"profiles:\n"
+		"- schedulerName: %s\n",
+		o->kube_api_burst, o->kube_api_content_type, o->kubeconfig ? o->kubeconfig : "", o->kube_api_qps,
+		o->contention_profiling ? "true" : "false", o->profiling ? "true" : "false",
+		o->le.leader_elect ? "true" : "false", (long long)(o->le.lease_duration_ns / 1000000000),
+		(long long)(o->le.renew_deadline_ns / 1000000000), o->le.resource_lock, o->le.resource_name,
+		o->le.resource_namespace, (long long)(o->le.retry_period_ns / 1000000000), o->scheduler_name);
+	fclose(f);
+	fprintf(stderr, "I0000 Wrote configuration to: %s\n", o->write_config_to);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	scheduler_options_t o;
+	int rc;
 	kube_flagset_t *fs = kube_flagset_new(SCHEDULER_NAME,
 		"The Kubernetes scheduler is a control plane process which assigns\n"
 		"Pods to Nodes. The scheduler determines which Nodes are valid placements for\n"
@@ -21,7 +65,10 @@ int main(int argc, char **argv)
 	kube_flagset_parse_noargs_or_exit(fs, argc, argv);
 	if (kube_log_configure(&o.log) < 0)
 		fprintf(stderr, "%s: cannot open log file %s\n", SCHEDULER_NAME, o.log.log_file);
-	fprintf(stderr, "%s: not implemented yet; only flag parsing exists (issue 7)\n", SCHEDULER_NAME);
+	if (o.write_config_to && *o.write_config_to)
+		rc = write_config(&o);
+	else
+		rc = scheduler_daemon_run(&o);
 	kube_flagset_free(fs);
-	return 1;
+	return rc;
 }

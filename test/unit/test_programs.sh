@@ -53,11 +53,15 @@ check_common() {
 if [ -x "$BIN/kube-scheduler" ]; then
 	p=kube-scheduler
 	check_common $p master kubeconfig leader-elect leader-elect-lease-duration bind-address secure-port address port
-	expect $PARSED "$BIN/$p" --master=http://127.0.0.1:8080 --kubeconfig=/dev/null \
+	# the scheduler runs once it has a server: --write-config-to makes it exit 0 after parsing
+	expect 0 "$BIN/$p" --master=http://127.0.0.1:8080 --kubeconfig=/dev/null \
 		--address=127.0.0.1 --port=10251 --bind-address=0.0.0.0 --secure-port=0 \
 		--leader-elect=true --leader_elect_lease_duration=15s --leader-elect-renew-deadline 10s \
 		--leader-elect-retry-period=2s --leader-elect-resource-namespace=kube-system \
-		--leader-elect-resource-name=kube-scheduler --kube-api-qps=50 --kube-api-burst=100
+		--leader-elect-resource-name=kube-scheduler --kube-api-qps=50 --kube-api-burst=100 \
+		--write-config-to="$tmp/sched.yaml"
+	if grep -q '^  resourceName: kube-scheduler$' "$tmp/sched.yaml" 2>/dev/null; then ok; else bad "$p --write-config-to"; fi
+	# no --master nor --kubeconfig: "no configuration has been provided", exit 1
 	expect $PARSED "$BIN/$p" --leader_elect=false ""
 	expect 2 "$BIN/$p" --secure-port=notaport
 	expect 2 "$BIN/$p" --leader-elect-lease-duration=15
