@@ -235,7 +235,9 @@ void scheduler_cache_nominate(scheduler_cache_t *c, scheduler_pod_t *pod, const 
 		/* the nominated copy carries status.nominatedNodeName */
 		cJSON *j = kube_json_dup(pod->json);
 		kube_json_set_str(j, "status.nominatedNodeName", node);
-		kube_strmap_put(&c->nominated, key, scheduler_pod_new(j));
+		scheduler_pod_t *copy = scheduler_pod_new(j);
+		copy->priority = pod->priority;
+		kube_strmap_put(&c->nominated, key, copy);
 	}
 	c->nom_dirty = true;
 	pthread_mutex_unlock(&c->lock);

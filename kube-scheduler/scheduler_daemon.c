@@ -37,8 +37,8 @@ typedef struct daemon {
 	const scheduler_options_t *o;
 	const char *name;		/* our schedulerName */
 	kube_client_t *client;
-	const kube_kind_t *pods_kind, *nodes_kind;
-	kube_informer_t *pods, *nodes;
+	const kube_kind_t *pods_kind, *nodes_kind, *pcs_kind;
+	kube_informer_t *pods, *nodes, *pcs;
 	scheduler_cache_t *cache;
 	scheduler_queue_t *queue;
 	scheduler_algo_t algo;
@@ -124,29 +124,68 @@ static bool terminating(const cJSON *pod)
 	return t && !cJSON_IsNull(t);
 }
 
+/* The priority of a pod from its PriorityClass, or the globalDefault one
+ * when it names none: what upstream's Priority admission plugin puts in
+ * spec.priority (our API server only defaults it to 0). Only used when
+ * spec.priority is 0 or absent, so it agrees with a full API server. */
+static bool class_priority(daemon_t *d, const cJSON *pod, int32_t *ret)
+{
+	if (kube_json_get_int64(pod, "spec.priority", 0) != 0)
+		return false;
+	const char *cls = kube_json_get_str(pod, "spec.priorityClassName");
+	if (cls && *cls) {
+		kube_obj_t *pc = kube_informer_get(d->pcs, NULL, cls);
+		if (!pc)
+			return false;
+		*ret = (int32_t)kube_json_get_int64(pc->json, "value", 0);
+		kube_obj_unref(pc);
+		return true;
+	}
+	kube_obj_list_t l = { 0 };
+	bool found = false;
+	kube_informer_list(d->pcs, NULL, &l);
+	for (size_t i = 0; i < l.n; i++)
+		if (kube_json_get_bool(l.items[i]->json, "globalDefault", false)) {
+			int32_t v = (int32_t)kube_json_get_int64(l.items[i]->json, "value", 0);
+			if (!found || v < *ret)
+				*ret = v;
+			found = true;
+		}
+	kube_obj_list_clear(&l);
+	return found;
+}
+
+/* upstream's PodSchedulingReadiness: gated pods are not scheduled */
+static bool gated(const cJSON *pod)
+{
+	return cJSON_GetArraySize(kube_json_get(pod, "spec.schedulingGates")) > 0;
+}
+
 static void release_obj(void *o)
 {
 	kube_obj_unref(o);
 }
 
 /* the informer's cached object, shared (it is immutable) */
-static scheduler_pod_t *shared_pod(kube_obj_t *obj)
+static scheduler_pod_t *shared_pod(daemon_t *d, kube_obj_t *obj)
 {
-	return scheduler_pod_new_shared(obj->json, kube_obj_ref(obj), release_obj);
+	scheduler_pod_t *p = scheduler_pod_new_shared(obj->json, kube_obj_ref(obj), release_obj);
+	class_priority(d, obj->json, &p->priority);
+	return p;
 }
 
 static void pod_add(kube_obj_t *obj, void *arg)
 {
 	daemon_t *d = arg;
 	if (assigned(obj->json)) {
-		scheduler_pod_t *p = shared_pod(obj);
+		scheduler_pod_t *p = shared_pod(d, obj);
 		scheduler_cache_add_pod(d->cache, p);
 		scheduler_queue_delete(d->queue, p->namespace_, p->name);
 		if (p->nreq_aff || p->npref_aff || p->nreq_anti)
 			scheduler_queue_move_all(d->queue, true);
 		scheduler_pod_unref(p);
-	} else if (ours(d, obj->json) && !terminating(obj->json)) {
-		scheduler_pod_t *p = shared_pod(obj);
+	} else if (ours(d, obj->json) && !terminating(obj->json) && !gated(obj->json)) {
+		scheduler_pod_t *p = shared_pod(d, obj);
 		scheduler_queue_add(d->queue, p);
 		scheduler_pod_unref(p);
 	}
@@ -175,13 +214,13 @@ static void pod_update(kube_obj_t *old, kube_obj_t *new_, void *arg)
 		pod_add(new_, arg);
 		return;
 	}
-	if (!ours(d, new_->json) || terminating(new_->json)) {
+	if (!ours(d, new_->json) || terminating(new_->json) || gated(new_->json)) {
 		scheduler_queue_delete(d->queue, new_->namespace_, new_->name);
 		return;
 	}
 	if (!pod_changed(old->json, new_->json))
 		return;
-	scheduler_pod_t *p = shared_pod(new_);
+	scheduler_pod_t *p = shared_pod(d, new_);
 	scheduler_queue_update(d->queue, p);
 	scheduler_pod_unref(p);
 }
@@ -454,6 +493,7 @@ static void schedule_one(daemon_t *d, scheduler_qitem_t *it)
 	cJSON *j = kube_json_dup(p->json);
 	kube_json_set_str(j, "spec.nodeName", res.node->name);
 	scheduler_pod_t *assumed = scheduler_pod_new(j);
+	assumed->priority = p->priority;
 	char *node = kube_strdup(res.node->name);
 	scheduler_cache_assume_locked(d->cache, assumed, node);
 	scheduler_cache_unlock(d->cache);
@@ -575,6 +615,7 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 	d->algo.hard_weight = o->hard_pod_affinity_symmetric_weight;
 	d->pods_kind = kube_kinds_lookup("", "v1", "pods");
 	d->nodes_kind = kube_kinds_lookup("", "v1", "nodes");
+	d->pcs_kind = kube_kinds_lookup("scheduling.k8s.io", "v1", "priorityclasses");
 	pthread_mutex_init(&d->bind_lock, NULL);
 	pthread_cond_init(&d->bind_cond, NULL);
 	d->bind_tail = &d->bind_head;
@@ -600,8 +641,11 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 	kube_informer_config_t nc = { .kind = d->nodes_kind };
 	d->pods = kube_informer_new(d->client, &pc);
 	d->nodes = kube_informer_new(d->client, &nc);
+	d->pcs = kube_informer_new(d->client, &(kube_informer_config_t){ .kind = d->pcs_kind });
 	kube_informer_add_handlers(d->nodes, &(kube_informer_handlers_t){ node_add, node_update, node_delete, d });
 	kube_informer_add_handlers(d->pods, &(kube_informer_handlers_t){ pod_add, pod_update, pod_delete, d });
+	kube_informer_start(d->pcs);
+	kube_informer_wait_synced(d->pcs, 10000);
 	kube_informer_start(d->nodes);
 	kube_informer_start(d->pods);
 	for (int i = 0; i < NBINDERS; i++)
@@ -659,6 +703,7 @@ stop:
 			pthread_join(d->binders[i], NULL);
 	kube_informer_free(d->pods);
 	kube_informer_free(d->nodes);
+	kube_informer_free(d->pcs);
 	kube_events_free(d->events);
 	scheduler_queue_free(d->queue);
 	scheduler_cache_free(d->cache);
