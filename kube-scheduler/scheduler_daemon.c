@@ -47,7 +47,7 @@ typedef struct daemon {
 	kube_healthz_t *healthz;
 	kube_metrics_t *metrics;
 	kube_metric_t *m_attempts, *m_attempt_duration, *m_pending, *m_preempt_attempts,
-		*m_preempt_victims, *m_e2e;
+		*m_preempt_victims, *m_e2e, *m_algorithm;
 	pthread_t loop;
 	bool loop_started;
 	atomic_bool stopping;
@@ -74,6 +74,8 @@ static void metrics_init(daemon_t *d)
 	kube_metrics_exp_buckets(0.001, 2, 15, b);
 	d->m_attempt_duration = kube_metrics_histogram(d->metrics, "scheduler_scheduling_attempt_duration_seconds",
 		"[STABLE] Scheduling attempt latency in seconds (scheduling algorithm + binding)", result_labels, b, 15);
+	d->m_algorithm = kube_metrics_histogram(d->metrics, "scheduler_scheduling_algorithm_duration_seconds",
+		"[ALPHA] Scheduling algorithm latency in seconds", NULL, b, 15);
 	d->m_e2e = kube_metrics_histogram(d->metrics, "scheduler_pod_scheduling_sli_duration_seconds",
 		"[BETA] E2e latency for a pod being scheduled, from the time the pod enters the scheduling queue and might involve multiple scheduling attempts.",
 		(const char *const[]){ "attempts", NULL }, b, 15);
@@ -484,6 +486,7 @@ static void schedule_one(daemon_t *d, scheduler_qitem_t *it)
 	scheduler_nodeinfo_t *const *nodes = scheduler_cache_nodes_locked(d->cache, &n);
 	scheduler_pod_t *const *nom = scheduler_cache_nominated_locked(d->cache, &nn);
 	int rc = scheduler_algo_schedule(&d->algo, p, nodes, n, nom, nn, &res);
+	kube_metric_observe(d->m_algorithm, NULL, (double)(kube_now_ns() - start) / 1e9);
 	if (rc < 0) {
 		unschedulable(d, it, &res, rc, start); /* unlocks */
 		scheduler_result_clear(&res);

@@ -349,6 +349,9 @@ void scheduler_nodeinfo_set_node(scheduler_nodeinfo_t *ni, cJSON *node)
 	ni->name = node ? str_or_empty(node, "metadata.name") : "";
 	ni->labels = node ? kube_json_get(node, "metadata.labels") : NULL;
 	ni->taints = node ? kube_json_get(node, "spec.taints") : NULL;
+	ni->images = node ? kube_json_get(node, "status.images") : NULL;
+	if (cJSON_GetArraySize(ni->images) == 0)
+		ni->images = NULL;
 	ni->unschedulable = node && kube_json_get_bool(node, "spec.unschedulable", false);
 	scheduler_resources_clear(&ni->allocatable);
 	if (node)

@@ -123,6 +123,7 @@ typedef struct scheduler_nodeinfo {
 	const char *name;	/* into node */
 	const cJSON *labels;	/* node's metadata.labels or NULL */
 	const cJSON *taints;	/* spec.taints or NULL */
+	const cJSON *images;	/* status.images or NULL */
 	bool unschedulable;	/* spec.unschedulable */
 	scheduler_resources_t allocatable;
 	scheduler_resources_t requested;

@@ -279,7 +279,7 @@ static char *normalized_image(const char *name)
 static int64_t image_on_node(const scheduler_nodeinfo_t *ni, const char *image)
 {
 	const cJSON *img, *nm;
-	cJSON_ArrayForEach(img, kube_json_get(ni->node, "status.images"))
+	cJSON_ArrayForEach(img, ni->images)
 		cJSON_ArrayForEach(nm, cJSON_GetObjectItemCaseSensitive(img, "names")) {
 			if (!cJSON_IsString(nm))
 				continue;
@@ -302,7 +302,7 @@ void scheduler_score_images(const scheduler_pod_t *p, scheduler_nodeinfo_t *cons
 
 	memset(out, 0, n * sizeof(*out));
 	for (size_t j = 0; j < nall && !any; j++)
-		any = kube_json_get(all[j]->node, "status.images") != NULL;
+		any = all[j]->images != NULL;
 	if (!any)
 		return;
 	int64_t *sum = kube_calloc(n ? n : 1, sizeof(*sum));

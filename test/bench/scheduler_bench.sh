@@ -107,8 +107,8 @@ drain = time.time() - t1
 def quantile(text, name, q):
     buckets = []
     for l in text.splitlines():
-        if l.startswith(name + "_bucket{") and 'result="scheduled"' in l:
-            le = l.split(',le="')[1].split('"')[0]
+        if l.startswith(name + "_bucket{") and ('result="scheduled"' in l or "result" not in l):
+            le = l.split('le="')[-1].split('"')[0]
             buckets.append((float("inf") if le == "+Inf" else float(le), float(l.split()[-1])))
     buckets.sort()
     n = buckets[-1][1] if buckets else 0
@@ -131,6 +131,9 @@ name = "scheduler_scheduling_attempt_duration_seconds"
 print("%d more pods queued while the scheduler was stopped, drained in %.2fs: %.0f pods/s"
       % (pods, drain, pods / drain))
 print("scheduling attempt latency (algorithm + bind, histogram bucket bounds): p50 <= %gs, p99 <= %gs"
+      % (quantile(text, name, 0.5), quantile(text, name, 0.99)))
+name = "scheduler_scheduling_algorithm_duration_seconds"
+print("scheduling algorithm latency (filter + score, histogram bucket bounds): p50 <= %gs, p99 <= %gs"
       % (quantile(text, name, 0.5), quantile(text, name, 0.99)))
 print("kube-scheduler peak RSS: %.1f MB, CPU time %.2fs; kube-apiserver CPU time %.2fs"
       % (rss, cpu(pid), cpu(apipid)))

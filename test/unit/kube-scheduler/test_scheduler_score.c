@@ -286,6 +286,8 @@ TEST(image_locality)
 	/* a has the 500 MB image (as "nginx:1.0"), b a 10 MB one, c none */
 	kube_json_set(n[0]->node, "status.images", cJSON_Parse("[{\"names\":[\"docker.io/x/nginx@sha256:1\",\"nginx:1.0\"],\"sizeBytes\":524288000}]"));
 	kube_json_set(n[1]->node, "status.images", cJSON_Parse("[{\"names\":[\"busybox\"],\"sizeBytes\":10485760}]"));
+	for (int i = 0; i < 2; i++)
+		scheduler_nodeinfo_set_node(n[i], kube_json_dup(n[i]->node));
 	static const struct {
 		const char *spec;
 		int64_t want[3];
