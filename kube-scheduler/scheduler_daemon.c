@@ -232,10 +232,12 @@ static void pod_delete(kube_obj_t *obj, bool unknown, void *arg)
 	daemon_t *d = arg;
 	(void)unknown;
 	scheduler_queue_delete(d->queue, obj->namespace_, obj->name);
-	if (scheduler_cache_has_pod(d->cache, obj->namespace_, obj->name)) {
-		scheduler_cache_remove_pod(d->cache, obj->namespace_, obj->name);
+	/* a bound pod frees room; a nominated one frees what it reserved */
+	bool helps = scheduler_cache_has_pod(d->cache, obj->namespace_, obj->name) ||
+		     kube_json_get_str(obj->json, "status.nominatedNodeName");
+	scheduler_cache_remove_pod(d->cache, obj->namespace_, obj->name);
+	if (helps)
 		scheduler_queue_move_all(d->queue, false);
-	}
 }
 
 static void node_add(kube_obj_t *obj, void *arg)
