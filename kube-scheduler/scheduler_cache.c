@@ -107,16 +107,25 @@ static void maybe_drop(scheduler_cache_t *c, const char *name, scheduler_nodeinf
 
 void scheduler_cache_set_node(scheduler_cache_t *c, cJSON *node)
 {
+	scheduler_cache_set_node_shared(c, node, NULL, NULL);
+}
+
+void scheduler_cache_set_node_shared(scheduler_cache_t *c, cJSON *node, void *owner,
+				     void (*release)(void *owner))
+{
 	const char *name = kube_json_get_str(node, "metadata.name");
 	if (!name) {
-		cJSON_Delete(node);
+		if (release)
+			release(owner);
+		else
+			cJSON_Delete(node);
 		return;
 	}
 	pthread_mutex_lock(&c->lock);
 	scheduler_nodeinfo_t *ni = info(c, name, true);
 	if (!ni->node)
 		c->dirty = true;
-	scheduler_nodeinfo_set_node(ni, node);
+	scheduler_nodeinfo_set_node_shared(ni, node, owner, release);
 	pthread_mutex_unlock(&c->lock);
 }
 

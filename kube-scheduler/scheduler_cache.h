@@ -46,8 +46,10 @@ scheduler_nodeinfo_t *const *scheduler_cache_nodes_locked(scheduler_cache_t *c, 
 /* The nominated pods (lock held). */
 scheduler_pod_t *const *scheduler_cache_nominated_locked(scheduler_cache_t *c, size_t *ret_n);
 
-/* Nodes (node JSON taken over). */
+/* Nodes (node JSON taken over, or kept by owner until release(owner)). */
 void scheduler_cache_set_node(scheduler_cache_t *c, cJSON *node);
+void scheduler_cache_set_node_shared(scheduler_cache_t *c, cJSON *node, void *owner,
+				     void (*release)(void *owner));
 void scheduler_cache_remove_node(scheduler_cache_t *c, const char *name);
 
 /* Bound pods from the informer (spec.nodeName set); takes a reference.

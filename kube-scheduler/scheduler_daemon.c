@@ -243,7 +243,7 @@ static void pod_delete(kube_obj_t *obj, bool unknown, void *arg)
 static void node_add(kube_obj_t *obj, void *arg)
 {
 	daemon_t *d = arg;
-	scheduler_cache_set_node(d->cache, kube_json_dup(obj->json));
+	scheduler_cache_set_node_shared(d->cache, obj->json, kube_obj_ref(obj), release_obj);
 	scheduler_queue_move_all(d->queue, false);
 }
 
@@ -263,7 +263,7 @@ static void node_update(kube_obj_t *old, kube_obj_t *new_, void *arg)
 		return;
 	bool changed = node_changed(old->json, new_->json);
 	if (changed)
-		scheduler_cache_set_node(d->cache, kube_json_dup(new_->json));
+		scheduler_cache_set_node_shared(d->cache, new_->json, kube_obj_ref(new_), release_obj);
 	if (changed)
 		scheduler_queue_move_all(d->queue, false);
 }

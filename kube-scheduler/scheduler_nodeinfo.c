@@ -338,14 +338,25 @@ void scheduler_nodeinfo_free(scheduler_nodeinfo_t *ni)
 	kube_free(ni->pods);
 	scheduler_resources_clear(&ni->allocatable);
 	scheduler_resources_clear(&ni->requested);
-	cJSON_Delete(ni->node);
+	scheduler_nodeinfo_set_node(ni, NULL);
 	kube_free(ni);
 }
 
 void scheduler_nodeinfo_set_node(scheduler_nodeinfo_t *ni, cJSON *node)
 {
-	cJSON_Delete(ni->node);
+	scheduler_nodeinfo_set_node_shared(ni, node, NULL, NULL);
+}
+
+void scheduler_nodeinfo_set_node_shared(scheduler_nodeinfo_t *ni, cJSON *node, void *owner,
+					void (*release)(void *owner))
+{
+	if (ni->node_release)
+		ni->node_release(ni->node_owner);
+	else
+		cJSON_Delete(ni->node);
 	ni->node = node;
+	ni->node_owner = owner;
+	ni->node_release = release;
 	ni->name = node ? str_or_empty(node, "metadata.name") : "";
 	ni->labels = node ? kube_json_get(node, "metadata.labels") : NULL;
 	ni->taints = node ? kube_json_get(node, "spec.taints") : NULL;

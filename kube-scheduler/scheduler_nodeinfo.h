@@ -119,7 +119,9 @@ void scheduler_pod_key(const scheduler_pod_t *p, char *buf, size_t size);
 void scheduler_pod_requests(const cJSON *pod, bool non_zero, scheduler_resources_t *r);
 
 typedef struct scheduler_nodeinfo {
-	cJSON *node;		/* owned */
+	cJSON *node;		/* owned, or borrowed from node_owner */
+	void *node_owner;
+	void (*node_release)(void *owner);
 	const char *name;	/* into node */
 	const cJSON *labels;	/* node's metadata.labels or NULL */
 	const cJSON *taints;	/* spec.taints or NULL */
@@ -144,6 +146,10 @@ void scheduler_nodeinfo_free(scheduler_nodeinfo_t *ni);
 KUBE_DEFINE_CLEANUP(scheduler_nodeinfo_t, scheduler_nodeinfo_free)
 /* Replace the node object (taken over; may be NULL). */
 void scheduler_nodeinfo_set_node(scheduler_nodeinfo_t *ni, cJSON *node);
+/* Replace the node object with one owner keeps (release(owner) when done
+ * with it); the json must not change meanwhile. */
+void scheduler_nodeinfo_set_node_shared(scheduler_nodeinfo_t *ni, cJSON *node, void *owner,
+					void (*release)(void *owner));
 /* Add a pod (takes a reference). */
 void scheduler_nodeinfo_add_pod(scheduler_nodeinfo_t *ni, scheduler_pod_t *p);
 /* Remove the pod with p's uid (drops the reference). 0 or -ENOENT. */
