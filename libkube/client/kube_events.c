@@ -136,7 +136,7 @@ static bool spam_allow(kube_events_t *e, const char *key)
 	return true;
 }
 
-static int create_event(kube_events_t *e, pending_t *p, int64_t count, const char *first)
+static int create_event(kube_events_t *e, pending_t *p, int64_t count)
 {
 	const char *ns = kube_json_get_str(p->event, "metadata.namespace");
 	_cleanup_free_ char *path = kube_asprintf("/api/v1/namespaces/%s/events", ns);
@@ -146,8 +146,6 @@ static int create_event(kube_events_t *e, pending_t *p, int64_t count, const cha
 	int code;
 
 	kube_json_set_int64(p->event, "count", count);
-	if (first)
-		kube_json_set_str(p->event, "firstTimestamp", first);
 	body = kube_json_compact(p->event);
 	code = call(e, "POST", path, NULL, body, &got);
 	if (code != 201 && code != 200) {
@@ -181,7 +179,6 @@ static void write_one(kube_events_t *e, pending_t *p)
 		_cleanup_free_ char *path = kube_asprintf("/api/v1/namespaces/%s/events/%s",
 							  s->namespace_, s->name);
 		_cleanup_free_ char *patch = NULL;
-		_cleanup_free_ char *first = kube_strdup(s->first_timestamp);
 		cJSON *pj = cJSON_CreateObject();
 		int64_t count = s->count + 1;
 		int code;
@@ -201,10 +198,10 @@ static void write_one(kube_events_t *e, pending_t *p)
 		if (code != 404)
 			return;
 		/* Deleted meanwhile (TTL): create it again, as client-go does. */
-		create_event(e, p, 1, NULL);
+		create_event(e, p, 1);
 		return;
 	}
-	create_event(e, p, 1, NULL);
+	create_event(e, p, 1);
 }
 
 static void *events_main(void *arg)
