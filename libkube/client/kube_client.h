@@ -7,9 +7,11 @@
  * --master). It speaks JSON over HTTP/1.1 or HTTP/2 (net/kube_http_client),
  * with bearer-token, basic or client-certificate authentication. Every call
  * passes a token bucket (qps, burst) first, as client-go's flowcontrol does.
- * Idempotent calls (GET, LIST, PUT, DELETE, PATCH, WATCH) and every call that
- * got a 429 or "connection refused" before it was sent are retried with
- * exponential backoff (honouring Retry-After) up to max_retries times.
+ * Retries, up to max_retries, after Retry-After (capped at 30 s) or a
+ * backoff of 100 ms doubling to 2 s: every call answered 429 or whose
+ * connection was refused; idempotent calls (all but POST) also on 502, 503,
+ * 504 or any 5xx with Retry-After, and on a connection reset. Watches are
+ * never retried (their caller resumes them).
  *
  * Resources are named by their kube_kind_t (api/kube_kinds.h), so the path
  * is /api/v1/namespaces/<ns>/pods/<name>[/<subresource>] or
