@@ -201,6 +201,24 @@ int kube_client_watch(kube_client_t *c, const kube_kind_t *k, const char *ns,
 		      const kube_client_list_opts_t *opts, kube_client_watch_fn fn, void *arg,
 		      kube_client_status_t *ret_status);
 
+/* Upstream's REST client metrics (client-go's metrics adapter), registered
+ * once per registry (core/kube_metrics.h) and shared by any number of
+ * clients:
+ *   rest_client_requests_total{code,host,method}   ("<error>" for transport errors)
+ *   rest_client_request_duration_seconds{verb,host}
+ *   rest_client_rate_limiter_duration_seconds{verb,host} */
+typedef struct kube_metrics kube_metrics_t;
+typedef struct kube_metric kube_metric_t;
+typedef struct kube_client_metrics {
+	kube_metric_t *requests;
+	kube_metric_t *duration;
+	kube_metric_t *rate_limiter;
+} kube_client_metrics_t;
+void kube_client_metrics_register(kube_metrics_t *m, kube_client_metrics_t *ret);
+/* Report this client's requests (the metrics must outlive the client).
+ * Call before the client is shared between threads; NULL stops reporting. */
+void kube_client_set_metrics(kube_client_t *c, const kube_client_metrics_t *cm);
+
 /* Client-wide counters (for /metrics and tests). */
 typedef struct kube_client_stats {
 	uint64_t requests;	/* HTTP requests sent, retries included */

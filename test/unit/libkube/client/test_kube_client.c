@@ -5,6 +5,7 @@
 #include "api/kube_json.h"
 #include "client/kube_client.h"
 #include "client/kube_kubeconfig.h"
+#include "core/kube_metrics.h"
 
 #include <mbedtls/base64.h>
 #include "apiserver_fixture.h"
@@ -658,6 +659,29 @@ TEST(client_retries_429_retry_after_and_5xx)
 	}
 	kube_client_get_stats(c, &stats);
 	ASSERT_EQ(stats.retries, 1 + 2 + 1);
+	{
+		kube_metrics_t *m = kube_metrics_new();
+		kube_client_metrics_t cm;
+		kube_buf_t out = KUBE_BUF_INIT;
+		char line[160];
+
+		kube_client_metrics_register(m, &cm);
+		kube_client_set_metrics(c, &cm);
+		ASSERT_EQ(kube_client_get(c, cms, "default", "ok", NULL, NULL), 0);
+		ASSERT_EQ(kube_client_get(c, cms, "default", "fail503", NULL, NULL), -EBUSY);
+		kube_client_set_metrics(c, NULL);
+		kube_metrics_render(m, &out);
+		snprintf(line, sizeof(line),
+			 "rest_client_requests_total{code=\"503\",host=\"127.0.0.1:%d\",method=\"GET\"} 3\n",
+			 f.port);
+		ASSERT_NOT_NULL(strstr(kube_buf_str(&out), line));
+		snprintf(line, sizeof(line),
+			 "rest_client_request_duration_seconds_count{verb=\"GET\",host=\"127.0.0.1:%d\"} 4\n",
+			 f.port);
+		ASSERT_NOT_NULL(strstr(kube_buf_str(&out), line));
+		kube_buf_clear(&out);
+		kube_metrics_free(m);
+	}
 	kube_client_free(c);
 
 	kube_loop_post(f.base, fake_stop_cb, &f);
