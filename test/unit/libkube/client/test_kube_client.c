@@ -688,3 +688,63 @@ TEST(client_retries_429_retry_after_and_5xx)
 	pthread_join(f.thr, NULL);
 	event_base_free(f.base);
 }
+
+TEST(client_subresources_binding_status_scale)
+{
+	apiserver_fixture_t f;
+	const kube_kind_t *pods = kind("", "pods"), *deps = kind("apps", "deployments");
+	kube_client_t *c;
+	cJSON *pod, *got = NULL, *b;
+
+	ASSERT_EQ(fixture_start(&f, NULL), 0);
+	c = client_for(&f, -1, 0);
+	{
+		const char *p = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},"
+				"\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}";
+
+		pod = kube_json_parse(p, strlen(p));
+	}
+	ASSERT_NOT_NULL(pod);
+	ASSERT_EQ(kube_client_create(c, pods, "default", pod, NULL, NULL), 0);
+	cJSON_Delete(pod);
+
+	/* POST pods/p/binding */
+	{
+		const char *s = "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},"
+				"\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\"node-1\"}}";
+
+		b = kube_json_parse(s, strlen(s));
+	}
+	ASSERT_NOT_NULL(b);
+	ASSERT_EQ(kube_client_create_sub(c, pods, "default", "p", "binding", b, NULL, NULL), 0);
+	cJSON_Delete(b);
+	ASSERT_EQ(kube_client_get(c, pods, "default", "p", &got, NULL), 0);
+	ASSERT_STREQ(kube_json_get_str(got, "spec.nodeName"), "node-1");
+
+	/* PUT pods/p/status */
+	kube_json_set_str(got, "status.phase", "Running");
+	ASSERT_EQ(kube_client_update(c, pods, NULL, "status", got, NULL, NULL), 0);
+	cJSON_Delete(got);
+	ASSERT_EQ(kube_client_get(c, pods, "default", "p", &got, NULL), 0);
+	ASSERT_STREQ(kube_json_get_str(got, "status.phase"), "Running");
+	cJSON_Delete(got);
+
+	/* PATCH deployments/d/scale */
+	{
+		const char *d = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"d\"},"
+				"\"spec\":{\"replicas\":1,\"selector\":{\"matchLabels\":{\"a\":\"b\"}},"
+				"\"template\":{\"metadata\":{\"labels\":{\"a\":\"b\"}},"
+				"\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}}}";
+		cJSON *dep = kube_json_parse(d, strlen(d));
+
+		ASSERT_EQ(kube_client_create(c, deps, "default", dep, NULL, NULL), 0);
+		cJSON_Delete(dep);
+		ASSERT_EQ(kube_client_patch(c, deps, "default", "d", "scale", NULL,
+					    "{\"spec\":{\"replicas\":3}}", NULL, &got, NULL), 0);
+		ASSERT_STREQ(kube_json_get_str(got, "kind"), "Scale");
+		ASSERT_EQ(kube_json_get_int64(got, "spec.replicas", 0), 3);
+		cJSON_Delete(got);
+	}
+	kube_client_free(c);
+	fixture_stop(&f);
+}
