@@ -671,6 +671,7 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 			.lease_duration_ms = o->le.lease_duration_ns / 1000000,
 			.renew_deadline_ms = o->le.renew_deadline_ns / 1000000,
 			.retry_period_ms = o->le.retry_period_ns / 1000000,
+			.release_on_cancel = true,	/* as upstream's scheduler: a clean stop hands over at once */
 			.on_started_leading = started_leading,
 			.on_stopped_leading = stopped_leading,
 			.on_new_leader = new_leader,

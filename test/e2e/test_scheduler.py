@@ -429,3 +429,23 @@ def test_scheduling_gates(apiserver, scheduler):
     assert node_of(apiserver, "gated") is None
     assert not events_for(apiserver, "gated", "FailedScheduling")
     # (removing the gate is an update our API server's validation does not allow yet)
+
+
+def test_leader_releases_lease_on_sigterm(apiserver, scheduler):
+    make_node(apiserver, "n1", cpu="64", pods="500")
+    le = ["--leader-elect=true", "--leader-elect-lease-duration=15s", "--leader-elect-renew-deadline=10s",
+          "--leader-elect-retry-period=1s"]
+    a = scheduler(apiserver.url, *le)
+    first = wait(lambda: lease_holder(apiserver), 10, "a leader")
+    b = scheduler(apiserver.url, *le)
+    make_pod(apiserver, "p0")
+    wait_bound(apiserver, "p0")
+    leader, standby = (a, b) if a.bound() else (b, a)
+    t0 = time.time()
+    leader.stop()
+    make_pod(apiserver, "after")
+    wait_bound(apiserver, "after", timeout=15)
+    took = time.time() - t0
+    assert lease_holder(apiserver) not in (None, "", first)
+    print("leader election: takeover after SIGTERM (lease released) took %.2fs (lease 15s, retry 1s)" % took)
+    assert took < 15, took
