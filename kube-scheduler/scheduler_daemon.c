@@ -220,10 +220,11 @@ static void pod_update(kube_obj_t *old, kube_obj_t *new_, void *arg)
 		scheduler_queue_delete(d->queue, new_->namespace_, new_->name);
 		return;
 	}
-	if (!pod_changed(old->json, new_->json))
-		return;
 	scheduler_pod_t *p = shared_pod(d, new_);
-	scheduler_queue_update(d->queue, p);
+	if (pod_changed(old->json, new_->json))
+		scheduler_queue_update(d->queue, p);
+	else
+		scheduler_queue_refresh(d->queue, p); /* status only: keep it where it is */
 	scheduler_pod_unref(p);
 }
 

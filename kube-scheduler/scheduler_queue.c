@@ -325,6 +325,17 @@ void scheduler_queue_update(scheduler_queue_t *q, scheduler_pod_t *pod)
 	pthread_mutex_unlock(&q->lock);
 }
 
+void scheduler_queue_refresh(scheduler_queue_t *q, scheduler_pod_t *pod)
+{
+	char key[512];
+	scheduler_pod_key(pod, key, sizeof(key));
+	pthread_mutex_lock(&q->lock);
+	qentry_t *e = lookup(q, key);
+	if (e && e->pod->priority == pod->priority)
+		set_pod(e, pod);
+	pthread_mutex_unlock(&q->lock);
+}
+
 void scheduler_queue_delete(scheduler_queue_t *q, const char *ns, const char *name)
 {
 	char key[512];

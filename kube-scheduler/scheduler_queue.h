@@ -46,6 +46,9 @@ void scheduler_queue_add(scheduler_queue_t *q, scheduler_pod_t *pod);
 /* The pod changed: the queued copy is replaced; an unschedulable pod is
  * moved to active/backoff (its spec may now fit). A pod not queued is added. */
 void scheduler_queue_update(scheduler_queue_t *q, scheduler_pod_t *pod);
+/* Replace the queued copy of the pod without moving it (a status-only
+ * change, e.g. status.nominatedNodeName). No-op when it is not queued. */
+void scheduler_queue_refresh(scheduler_queue_t *q, scheduler_pod_t *pod);
 /* The pod is gone (or bound elsewhere): drop it. */
 void scheduler_queue_delete(scheduler_queue_t *q, const char *ns, const char *name);
 

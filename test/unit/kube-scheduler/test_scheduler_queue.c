@@ -198,3 +198,30 @@ TEST(pop_waits_real_time)
 	ASSERT_GE(kube_now_ns() - t0, 45000000LL);
 	scheduler_queue_free(q);
 }
+
+TEST(refresh_keeps_place)
+{
+	fake_now = 100 * S;
+	scheduler_queue_t *q = scheduler_queue_new(now_fn, 0);
+	scheduler_qitem_t it;
+	add(q, "p", 0);
+	ASSERT_EQ(scheduler_queue_pop(q, 0, &it), 0);
+	scheduler_queue_unschedulable(q, &it, false);
+	scheduler_qitem_clear(&it);
+	scheduler_pod_t *p = scheduler_pod_parse("{\"metadata\":{\"name\":\"p\",\"namespace\":\"d\",\"uid\":\"up\"},"
+						 "\"status\":{\"nominatedNodeName\":\"n1\"}}");
+	scheduler_queue_refresh(q, p);
+	scheduler_pod_unref(p);
+	LENS(q, 0, 0, 1);
+	fake_now += 5 * S;
+	scheduler_queue_move_all(q, false);
+	ASSERT_EQ(scheduler_queue_pop(q, 0, &it), 0);
+	ASSERT_STREQ(it.pod->nominated_node, "n1");
+	scheduler_queue_done(q, &it);
+	scheduler_qitem_clear(&it);
+	p = scheduler_pod_parse("{\"metadata\":{\"name\":\"other\",\"namespace\":\"d\"}}");
+	scheduler_queue_refresh(q, p);	/* not queued: no-op */
+	scheduler_pod_unref(p);
+	LENS(q, 0, 0, 0);
+	scheduler_queue_free(q);
+}
