@@ -277,11 +277,37 @@ static kube_selector_t *spread_selector(const scheduler_pod_t *pod, const cJSON 
 	return sel;
 }
 
-void scheduler_spread_parse(const scheduler_pod_t *pod, bool hard, scheduler_spread_t **ret, size_t *ret_n)
+void scheduler_spread_parse(const scheduler_pod_t *pod, bool hard, scheduler_spread_t **ret, size_t *ret_n,
+			    bool *ret_defaulted)
 {
 	const cJSON *arr = kube_json_get(pod->json, "spec.topologySpreadConstraints"), *c;
 	scheduler_spread_t *out = NULL;
 	size_t n = 0;
+
+	if (ret_defaulted)
+		*ret_defaulted = false;
+	if (!hard && cJSON_GetArraySize(arr) == 0 && pod->default_selector &&
+	    !kube_selector_empty(pod->default_selector)) {
+		static const struct {
+			const char *key;
+			int32_t skew;
+		} defs[] = { { "kubernetes.io/hostname", 3 }, { "topology.kubernetes.io/zone", 5 } };
+		out = kube_calloc(ARRAY_SIZE(defs), sizeof(*out));
+		for (size_t i = 0; i < ARRAY_SIZE(defs); i++) {
+			out[i].key = defs[i].key;
+			out[i].max_skew = defs[i].skew;
+			out[i].min_domains = 1;
+			out[i].honor_affinity = true;
+			out[i].selector = pod->default_selector;
+			out[i].borrowed = true;
+			out[i].self_match = kube_selector_matches(pod->default_selector, pod->labels);
+		}
+		*ret = out;
+		*ret_n = ARRAY_SIZE(defs);
+		if (ret_defaulted)
+			*ret_defaulted = true;
+		return;
+	}
 
 	cJSON_ArrayForEach(c, arr) {
 		const char *when = kube_json_get_str(c, "whenUnsatisfiable");
@@ -308,7 +334,8 @@ void scheduler_spread_parse(const scheduler_pod_t *pod, bool hard, scheduler_spr
 void scheduler_spread_free(scheduler_spread_t *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		kube_selector_free(c[i].selector);
+		if (!c[i].borrowed)
+			kube_selector_free(c[i].selector);
 		scheduler_tpmap_clear(&c[i].counts);
 	}
 	kube_free(c);
@@ -395,7 +422,7 @@ void scheduler_prefilter_init(scheduler_prefilter_t *pf, const scheduler_pod_t *
 {
 	memset(pf, 0, sizeof(*pf));
 	pf->pod = pod;
-	scheduler_spread_parse(pod, true, &pf->spread, &pf->nspread);
+	scheduler_spread_parse(pod, true, &pf->spread, &pf->nspread, NULL);
 	if (pf->nspread)
 		scheduler_spread_count(pod, pf->spread, pf->nspread, nodes, n);
 

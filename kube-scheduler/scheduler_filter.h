@@ -73,7 +73,8 @@ bool scheduler_node_affinity_matches(const scheduler_pod_t *pod, const scheduler
 typedef struct scheduler_spread {
 	int32_t max_skew, min_domains;
 	const char *key;		/* borrowed from the pod */
-	kube_selector_t *selector;	/* owned; NULL matches nothing */
+	kube_selector_t *selector;	/* owned unless borrowed; NULL matches nothing */
+	bool borrowed;			/* selector is the pod's default_selector */
 	bool hard;			/* whenUnsatisfiable: DoNotSchedule */
 	bool honor_affinity, honor_taints;
 	bool self_match;		/* the selector matches the pod itself */
@@ -83,9 +84,12 @@ typedef struct scheduler_spread {
 } scheduler_spread_t;
 
 /* Parse the pod's constraints with whenUnsatisfiable = hard ? DoNotSchedule
- * : ScheduleAnyway, matchLabelKeys merged into the selector. */
+ * : ScheduleAnyway, matchLabelKeys merged into the selector. A pod with no
+ * constraints at all and a default_selector gets upstream's system
+ * defaults for scoring: hostname maxSkew 3 and zone maxSkew 5,
+ * ScheduleAnyway (*ret_defaulted is then true; it may be NULL). */
 void scheduler_spread_parse(const scheduler_pod_t *pod, bool hard, scheduler_spread_t **ret,
-			    size_t *ret_n);
+			    size_t *ret_n, bool *ret_defaulted);
 /* Count matching pods per domain over the eligible nodes (those passing the
  * policies and having every constraint's key). */
 void scheduler_spread_count(const scheduler_pod_t *pod, scheduler_spread_t *c, size_t n,

@@ -298,6 +298,7 @@ void scheduler_pod_unref(scheduler_pod_t *p)
 		return;
 	scheduler_resources_clear(&p->req);
 	kube_free(p->ports);
+	kube_selector_free(p->default_selector);
 	free_terms(p->req_aff, p->nreq_aff);
 	free_terms(p->req_anti, p->nreq_anti);
 	free_terms(p->pref_aff, p->npref_aff);

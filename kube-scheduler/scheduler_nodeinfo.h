@@ -98,6 +98,10 @@ struct scheduler_pod {
 	scheduler_term_t *req_aff, *req_anti, *pref_aff, *pref_anti;
 	size_t nreq_aff, nreq_anti, npref_aff, npref_anti;
 	int64_t start_ns;	/* status.startTime (or creationTimestamp), wall ns */
+	/* upstream's DefaultSelector (the pod's Services, ReplicaSet,
+	 * StatefulSet or ReplicationController), set by the caller for the
+	 * system-default spread constraints; owned, NULL when none */
+	kube_selector_t *default_selector;
 };
 
 /* Wrap a pod object (taken over) with one reference. */

@@ -116,11 +116,11 @@ void scheduler_score_spread(const scheduler_pod_t *p, scheduler_nodeinfo_t *cons
 {
 	scheduler_spread_t *c;
 	size_t nc;
-	bool *ignored;
+	bool defaulted, *ignored;
 	size_t nignored = 0;
 	const cJSON *tol = p->tolerations;
 
-	scheduler_spread_parse(p, false, &c, &nc);
+	scheduler_spread_parse(p, false, &c, &nc, &defaulted);
 	if (!nc) {
 		memset(out, 0, n * sizeof(*out));
 		return;
@@ -129,7 +129,8 @@ void scheduler_score_spread(const scheduler_pod_t *p, scheduler_nodeinfo_t *cons
 	double *weight = kube_calloc(nc, sizeof(*weight));
 	size_t *size = kube_calloc(nc, sizeof(*size));
 	for (size_t j = 0; j < n; j++) {
-		if (!scheduler_spread_node_has_keys(c, nc, feasible[j])) {
+		/* system defaults do not require every key (upstream's requireAllTopologies) */
+		if (!defaulted && !scheduler_spread_node_has_keys(c, nc, feasible[j])) {
 			ignored[j] = true;
 			nignored++;
 			continue;
@@ -139,6 +140,8 @@ void scheduler_score_spread(const scheduler_pod_t *p, scheduler_nodeinfo_t *cons
 				continue;
 			bool found;
 			const char *v = scheduler_nodeinfo_label(feasible[j], c[i].key);
+			if (!v)
+				v = "";
 			scheduler_tpmap_get(&c[i].counts, c[i].key, v, &found);
 			if (!found) {
 				scheduler_tpmap_add(&c[i].counts, c[i].key, v, 0);
@@ -154,7 +157,7 @@ void scheduler_score_spread(const scheduler_pod_t *p, scheduler_nodeinfo_t *cons
 	/* counts over all nodes, for the domains the feasible nodes span */
 	for (size_t j = 0; j < nall; j++) {
 		const scheduler_nodeinfo_t *ni = all[j];
-		if (!ni->node || !scheduler_spread_node_has_keys(c, nc, ni))
+		if (!ni->node || (!defaulted && !scheduler_spread_node_has_keys(c, nc, ni)))
 			continue;
 		for (size_t i = 0; i < nc; i++) {
 			if (strcmp(c[i].key, LABEL_HOSTNAME) == 0)
@@ -165,6 +168,8 @@ void scheduler_score_spread(const scheduler_pod_t *p, scheduler_nodeinfo_t *cons
 				continue;
 			bool found;
 			const char *v = scheduler_nodeinfo_label(ni, c[i].key);
+			if (!v)
+				v = "";
 			scheduler_tpmap_get(&c[i].counts, c[i].key, v, &found);
 			if (found)
 				scheduler_tpmap_add(&c[i].counts, c[i].key, v,
@@ -178,6 +183,8 @@ void scheduler_score_spread(const scheduler_pod_t *p, scheduler_nodeinfo_t *cons
 		double s = 0;
 		for (size_t i = 0; i < nc; i++) {
 			const char *v = scheduler_nodeinfo_label(feasible[j], c[i].key);
+			if (!v)
+				continue; /* only with the system defaults */
 			int64_t cnt = strcmp(c[i].key, LABEL_HOSTNAME) == 0
 					      ? count_matching(feasible[j], c[i].selector, p->namespace_)
 					      : scheduler_tpmap_get(&c[i].counts, c[i].key, v, NULL);

@@ -311,3 +311,30 @@ TEST(image_locality)
 	for (int i = 0; i < 3; i++)
 		scheduler_nodeinfo_free(n[i]);
 }
+
+TEST(topology_spread_system_defaults)
+{
+	scheduler_nodeinfo_t *n[3] = {
+		mknode("a", "4", "4Gi", "{\"kubernetes.io/hostname\":\"a\",\"topology.kubernetes.io/zone\":\"z\"}", NULL),
+		mknode("b", "4", "4Gi", "{\"kubernetes.io/hostname\":\"b\",\"topology.kubernetes.io/zone\":\"z\"}", NULL),
+		mknode("c", "4", "4Gi", "{\"kubernetes.io/hostname\":\"c\",\"topology.kubernetes.io/zone\":\"z\"}", NULL),
+	};
+	add(n[0], "w1", "{\"app\":\"web\"}", "{}");
+	add(n[0], "w2", "{\"app\":\"web\"}", "{}");
+	add(n[1], "w3", "{\"app\":\"web\"}", "{}");
+	scheduler_pod_t *p = mkpod("p", "{\"app\":\"web\"}", "{}");
+	int64_t s[3];
+	/* no Service or controller: no defaults */
+	scheduler_score_spread(p, n, 3, n, 3, s);
+	ASSERT_EQ(s[0], 0);
+	ASSERT_EQ(s[2], 0);
+	ASSERT_OK(kube_selector_parse("app=web", &p->default_selector, NULL));
+	/* hostname (skew 3, weight ln 5) + zone (skew 5, weight ln 3): raw 13, 11, 9 */
+	scheduler_score_spread(p, n, 3, n, 3, s);
+	ASSERT_EQ(s[0], 69);
+	ASSERT_EQ(s[1], 84);
+	ASSERT_EQ(s[2], 100);
+	scheduler_pod_unref(p);
+	for (int i = 0; i < 3; i++)
+		scheduler_nodeinfo_free(n[i]);
+}
