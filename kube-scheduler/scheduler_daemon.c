@@ -39,6 +39,7 @@ typedef struct daemon {
 	kube_client_t *client;
 	const kube_kind_t *pods_kind, *nodes_kind, *pcs_kind;
 	kube_informer_t *pods, *nodes, *pcs;
+	kube_informer_t *svcs, *rss, *sss, *rcs;	/* for the default spread selector */
 	scheduler_cache_t *cache;
 	scheduler_queue_t *queue;
 	scheduler_algo_t algo;
@@ -276,6 +277,78 @@ static void node_delete(kube_obj_t *obj, bool unknown, void *arg)
 	scheduler_cache_remove_node(d->cache, obj->name);
 }
 
+/* ---- the system-default spread selector ---- */
+
+static void merge_labels(cJSON *into, const cJSON *labels)
+{
+	const cJSON *l;
+	cJSON_ArrayForEach(l, labels)
+		if (cJSON_IsString(l) && !cJSON_GetObjectItemCaseSensitive(into, l->string))
+			cJSON_AddStringToObject(into, l->string, l->valuestring);
+}
+
+static bool labels_select(const cJSON *sel, const cJSON *labels)
+{
+	const cJSON *l;
+	if (cJSON_GetArraySize(sel) == 0)
+		return false;
+	cJSON_ArrayForEach(l, sel) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(labels, l->string);
+		if (!cJSON_IsString(l) || !cJSON_IsString(v) || strcmp(v->valuestring, l->valuestring) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* upstream's helper.DefaultSelector: the selectors of the Services that
+ * select the pod, and of its controller (ReplicationController,
+ * ReplicaSet or StatefulSet), ANDed. NULL when there is none. */
+static kube_selector_t *default_selector(daemon_t *d, const scheduler_pod_t *p)
+{
+	_cleanup_json_ cJSON *ls = cJSON_CreateObject();
+	cJSON *ml = cJSON_AddObjectToObject(ls, "matchLabels");
+	cJSON *me = cJSON_AddArrayToObject(ls, "matchExpressions");
+	kube_obj_list_t svcs = { 0 };
+	const cJSON *ref, *e;
+
+	kube_informer_list(d->svcs, p->namespace_, &svcs);
+	for (size_t i = 0; i < svcs.n; i++) {
+		const cJSON *sel = kube_json_get(svcs.items[i]->json, "spec.selector");
+		if (labels_select(sel, p->labels))
+			merge_labels(ml, sel);
+	}
+	kube_obj_list_clear(&svcs);
+	cJSON_ArrayForEach(ref, kube_json_get(p->json, "metadata.ownerReferences")) {
+		if (!kube_json_get_bool(ref, "controller", false))
+			continue;
+		const char *kind = kube_json_get_str(ref, "kind"), *name = kube_json_get_str(ref, "name");
+		const char *av = kube_json_get_str(ref, "apiVersion");
+		kube_informer_t *inf = NULL;
+		if (kube_streq(av, "v1") && kube_streq(kind, "ReplicationController"))
+			inf = d->rcs;
+		else if (kube_streq(av, "apps/v1") && kube_streq(kind, "ReplicaSet"))
+			inf = d->rss;
+		else if (kube_streq(av, "apps/v1") && kube_streq(kind, "StatefulSet"))
+			inf = d->sss;
+		kube_obj_t *o = inf && name ? kube_informer_get(inf, p->namespace_, name) : NULL;
+		if (o && inf == d->rcs) {
+			merge_labels(ml, kube_json_get(o->json, "spec.selector"));
+		} else if (o) {
+			merge_labels(ml, kube_json_get(o->json, "spec.selector.matchLabels"));
+			cJSON_ArrayForEach(e, kube_json_get(o->json, "spec.selector.matchExpressions"))
+				cJSON_AddItemToArray(me, kube_json_dup(e));
+		}
+		kube_obj_unref(o);
+		break;
+	}
+	if (cJSON_GetArraySize(ml) == 0 && cJSON_GetArraySize(me) == 0)
+		return NULL;
+	kube_selector_t *s = NULL;
+	if (kube_selector_from_json(ls, &s, NULL) < 0)
+		return NULL;
+	return s;
+}
+
 /* ---- binding ---- */
 
 static int bind_pod(daemon_t *d, const scheduler_pod_t *p, const char *node, char **ret_err)
@@ -485,6 +558,11 @@ static void schedule_one(daemon_t *d, scheduler_qitem_t *it)
 		return;
 	}
 
+	if (cJSON_GetArraySize(kube_json_get(p->json, "spec.topologySpreadConstraints")) == 0) {
+		kube_selector_free(p->default_selector);
+		p->default_selector = default_selector(d, p);
+	}
+
 	scheduler_cache_lock(d->cache);
 	scheduler_nodeinfo_t *const *nodes = scheduler_cache_nodes_locked(d->cache, &n);
 	scheduler_pod_t *const *nom = scheduler_cache_nominated_locked(d->cache, &nn);
@@ -648,9 +726,21 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 	d->pods = kube_informer_new(d->client, &pc);
 	d->nodes = kube_informer_new(d->client, &nc);
 	d->pcs = kube_informer_new(d->client, &(kube_informer_config_t){ .kind = d->pcs_kind });
+	d->svcs = kube_informer_new(d->client, &(kube_informer_config_t){
+		.kind = kube_kinds_lookup("", "v1", "services") });
+	d->rcs = kube_informer_new(d->client, &(kube_informer_config_t){
+		.kind = kube_kinds_lookup("", "v1", "replicationcontrollers") });
+	d->rss = kube_informer_new(d->client, &(kube_informer_config_t){
+		.kind = kube_kinds_lookup("apps", "v1", "replicasets") });
+	d->sss = kube_informer_new(d->client, &(kube_informer_config_t){
+		.kind = kube_kinds_lookup("apps", "v1", "statefulsets") });
 	kube_informer_add_handlers(d->nodes, &(kube_informer_handlers_t){ node_add, node_update, node_delete, d });
 	kube_informer_add_handlers(d->pods, &(kube_informer_handlers_t){ pod_add, pod_update, pod_delete, d });
 	kube_informer_start(d->pcs);
+	kube_informer_start(d->svcs);
+	kube_informer_start(d->rcs);
+	kube_informer_start(d->rss);
+	kube_informer_start(d->sss);
 	kube_informer_wait_synced(d->pcs, 10000);
 	kube_informer_start(d->nodes);
 	kube_informer_start(d->pods);
@@ -711,6 +801,10 @@ stop:
 	kube_informer_free(d->pods);
 	kube_informer_free(d->nodes);
 	kube_informer_free(d->pcs);
+	kube_informer_free(d->svcs);
+	kube_informer_free(d->rcs);
+	kube_informer_free(d->rss);
+	kube_informer_free(d->sss);
 	kube_events_free(d->events);
 	scheduler_queue_free(d->queue);
 	scheduler_cache_free(d->cache);

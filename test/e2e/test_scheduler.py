@@ -449,3 +449,24 @@ def test_leader_releases_lease_on_sigterm(apiserver, scheduler):
     assert lease_holder(apiserver) not in (None, "", first)
     print("leader election: takeover after SIGTERM (lease released) took %.2fs (lease 15s, retry 1s)" % took)
     assert took < 15, took
+
+
+def test_system_default_spreading(apiserver, scheduler):
+    make_node(apiserver, "big", cpu="64", memory="256Gi")
+    make_node(apiserver, "small1")
+    make_node(apiserver, "small2")
+    st, obj = api(apiserver, "POST", "/api/v1/namespaces/%s/services" % NS,
+                  {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+                   "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}})
+    assert st == 201, obj
+    scheduler(apiserver.url, "--leader-elect=false")
+    # without a Service, LeastAllocated sends every pod to the big node
+    for i in range(3):
+        make_pod(apiserver, "other%d" % i, labels={"app": "other"})
+        wait_bound(apiserver, "other%d" % i)
+    assert [node_of(apiserver, "other%d" % i) for i in range(3)] == ["big"] * 3
+    # a Service's pods are spread over hostnames (upstream's default constraints)
+    for i in range(3):
+        make_pod(apiserver, "web%d" % i, labels={"app": "web"})
+        wait_bound(apiserver, "web%d" % i)
+    assert sorted(node_of(apiserver, "web%d" % i) for i in range(3)) == ["big", "small1", "small2"]
