@@ -472,6 +472,8 @@ void controller_manager_replicaset_stop(void *state)
 	rsc_t *c = state;
 	if (!c)
 		return;
+	kube_informer_stop(c->sets);
+	kube_informer_stop(c->pods);
 	controller_manager_workers_stop(c->workers);
 	kube_workqueue_free(c->q);
 	kube_events_free(c->events);
