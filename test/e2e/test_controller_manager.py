@@ -335,9 +335,11 @@ def test_replicaset_adopts_and_releases(kcm, kctl, rawhttp, ns):
 
 def test_namespace_deletion(kcm, kctl, rawhttp):
     name = "doomed-%d" % free_port()
-    kctl("create", "namespace", name)
+    # (kubectl create <generator> posts protobuf: go through -f)
+    kctl.apply_manifest("create", kctl("create", "namespace", name, "--dry-run=client", "-o", "json"))
     create_deployment(kctl, name, "web", "busybox", 2)
-    kctl("create", "configmap", "cm", "-n", name, "--from-literal=a=b")
+    kctl.apply_manifest("create", kctl("create", "configmap", "cm", "-n", name, "--from-literal=a=b",
+                                       "--dry-run=client", "-o", "json"), "-n", name)
     wait_for(lambda: len(pods(rawhttp, name, "app=web", running=True)) == 2, timeout=30)
     t0 = time.monotonic()
     kctl("delete", "namespace", name, "--timeout=60s")
