@@ -392,3 +392,26 @@ def test_healthz(kcm):
     import urllib.request
     with urllib.request.urlopen("http://127.0.0.1:%d/healthz" % kcm.port, timeout=5) as r:
         assert r.status == 200 and r.read() == b"ok"
+
+
+def test_gc_collects_across_restart(server, node, rawhttp, kctl, ns, tmp_path):
+    """Owners deleted while no controller manager runs: the next one
+    collects their dependents (virtual owners checked against the API)."""
+    k = Kcm(tmp_path, server.url, "--leader-elect=false")
+    try:
+        wait_for(lambda: "Started controllers" in k.read_log(), timeout=10)
+        create_deployment(kctl, ns, "gone", "busybox", 2)
+        wait_for(lambda: len(pods(rawhttp, ns, "app=gone", running=True)) == 2, timeout=30)
+        check_log(k.stop())
+        # the deployment goes with no GC watching (background: immediately)
+        st, _ = rawhttp.delete("/apis/apps/v1/namespaces/%s/deployments/gone" % ns)
+        assert st == 200
+        time.sleep(0.5)
+        assert kctl.json("get", "rs", "-n", ns, "-l", "app=gone")["items"]
+        k = Kcm(tmp_path, server.url, "--leader-elect=false")
+        wait_for(lambda: not kctl.json("get", "rs", "-n", ns, "-l", "app=gone")["items"],
+                 timeout=30, what="ReplicaSet collected after restart")
+        wait_for(lambda: not pods(rawhttp, ns, "app=gone"), timeout=30,
+                 what="pods collected after restart")
+    finally:
+        check_log(k.stop())
