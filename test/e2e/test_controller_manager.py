@@ -88,6 +88,8 @@ class FakeNode(threading.Thread):
                     "metadata": {"name": md["name"], "namespace": md["namespace"]},
                     "target": {"apiVersion": "v1", "kind": "Node", "name": self.node}})
                 continue
+            if p["spec"]["containers"][0]["image"].startswith("never-ready"):
+                continue  # an image that never starts
             if p.get("status", {}).get("phase") != "Running":
                 status = {
                     "phase": "Running", "hostIP": "10.0.0.1", "podIP": "10.244.0.2",
@@ -415,3 +417,27 @@ def test_gc_collects_across_restart(server, node, rawhttp, kctl, ns, tmp_path):
                  what="pods collected after restart")
     finally:
         check_log(k.stop())
+
+
+def test_progress_deadline_and_history_limit(kcm, kctl, rawhttp, ns):
+    create_deployment(kctl, ns, "pd", "busybox", 2)
+    kctl("patch", "deployment/pd", "-n", ns, "--type=merge", "-p",
+         json.dumps({"spec": {"progressDeadlineSeconds": 2, "revisionHistoryLimit": 1}}))
+    kctl("rollout", "status", "deployment/pd", "-n", ns, "--timeout=30s")
+    for img in ("busybox:1.35", "busybox:1.36", "busybox:1.37"):
+        kctl("set", "image", "deployment/pd", "busybox=" + img, "-n", ns)
+        kctl("rollout", "status", "deployment/pd", "-n", ns, "--timeout=30s")
+    # revisionHistoryLimit 1: the new set and one old one
+    wait_for(lambda: len(kctl.json("get", "rs", "-n", ns, "-l", "app=pd")["items"]) == 2,
+             timeout=30, what="old ReplicaSets cleaned up")
+    # a template whose pods never become ready times out
+    kctl("set", "image", "deployment/pd", "busybox=never-ready", "-n", ns)
+    p = kctl.run("rollout", "status", "deployment/pd", "-n", ns, "--timeout=30s", check=False)
+    assert p.returncode != 0
+    assert 'exceeded its progress deadline' in p.stderr, p.stderr
+    d = deployment(rawhttp, ns, "pd")
+    conds = {c["type"]: c for c in d["status"]["conditions"]}
+    assert conds["Progressing"]["status"] == "False"
+    assert conds["Progressing"]["reason"] == "ProgressDeadlineExceeded"
+    # maxUnavailable kept the old pods serving
+    assert conds["Available"]["status"] == "True"
