@@ -25,13 +25,24 @@
 
 static atomic_bool lead_start, lead_lost;
 
+static kube_metric_t *leader_metric;
+
+static void set_leader_metric(double v)
+{
+	static const char *const values[] = { CONTROLLER_MANAGER_NAME, NULL };
+	if (leader_metric)
+		kube_metric_set(leader_metric, values, v);
+}
+
 static void on_started_leading(void *arg)
 {
+	set_leader_metric(1);
 	atomic_store(&lead_start, true);
 }
 
 static void on_stopped_leading(void *arg)
 {
+	set_leader_metric(0);
 	atomic_store(&lead_lost, true);
 }
 
@@ -47,6 +58,9 @@ typedef struct running {
 
 static size_t start_controllers(controller_manager_ctx_t *ctx, running_t *run)
 {
+	static const char *const labels[] = { "manager", "name", NULL };
+	kube_metric_t *running = kube_metrics_gauge(ctx->metrics, "running_managed_controllers",
+		"[ALPHA] Indicates where instances of a controller are currently running", labels);
 	size_t n = 0;
 	for (size_t i = 0; controller_manager_controllers[i]; i++) {
 		const controller_manager_controller_t *c = controller_manager_controllers[i];
@@ -67,6 +81,8 @@ static size_t start_controllers(controller_manager_ctx_t *ctx, running_t *run)
 			klog_error("Error starting controller controller=\"%s\": %s", canon, strerror(-r));
 			continue;
 		}
+		const char *values[] = { CONTROLLER_MANAGER_NAME, canon, NULL };
+		kube_metric_set(running, values, 1);
 		run[n].c = c;
 		run[n].state = state;
 		n++;
@@ -172,6 +188,11 @@ int main(int argc, char **argv)
 
 	kube_leader_t *leader = NULL;
 	if (o.leader_elect) {
+		static const char *const labels[] = { "name", NULL };
+		leader_metric = kube_metrics_gauge(metrics, "leader_election_master_status",
+			"[ALPHA] Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master. 'name' is the string used to identify the lease. Please make sure to group by name.",
+			labels);
+		set_leader_metric(0);
 		kube_leader_config_t lc = {
 			.namespace_ = o.le_resource_namespace,
 			.name = o.le_resource_name,

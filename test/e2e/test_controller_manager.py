@@ -394,6 +394,10 @@ def test_healthz(kcm):
     import urllib.request
     with urllib.request.urlopen("http://127.0.0.1:%d/healthz" % kcm.port, timeout=5) as r:
         assert r.status == 200 and r.read() == b"ok"
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % kcm.port, timeout=5) as r:
+        text = r.read().decode()
+    assert ('running_managed_controllers{manager="kube-controller-manager",'
+            'name="deployment-controller"} 1') in text, text
 
 
 def test_gc_collects_across_restart(server, node, rawhttp, kctl, ns, tmp_path):
