@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import BIN, check_log, free_port, wait_for
+from conftest import BIN, Http, Kctl, check_log, free_port, wait_for
 
 KCM = os.path.join(BIN, "kube-controller-manager")
 
@@ -400,10 +400,17 @@ def test_healthz(kcm):
             'name="deployment-controller"} 1') in text, text
 
 
-def test_gc_collects_across_restart(server, node, rawhttp, kctl, ns, tmp_path):
+def test_gc_collects_across_restart(start_server, tmp_path):
     """Owners deleted while no controller manager runs: the next one
-    collects their dependents (virtual owners checked against the API)."""
-    k = Kcm(tmp_path, server.url, "--leader-elect=false")
+    collects their dependents (virtual owners checked against the API).
+    Its own API server, so no other controller manager is watching."""
+    srv = start_server()
+    rawhttp = Http(srv)
+    kctl = Kctl(srv, str(tmp_path / "kc"))
+    node = FakeNode(rawhttp)
+    node.start()
+    ns = "default"
+    k = Kcm(tmp_path, srv.url, "--leader-elect=false")
     try:
         wait_for(lambda: "Started controllers" in k.read_log(), timeout=10)
         create_deployment(kctl, ns, "gone", "busybox", 2)
@@ -414,13 +421,14 @@ def test_gc_collects_across_restart(server, node, rawhttp, kctl, ns, tmp_path):
         assert st == 200
         time.sleep(0.5)
         assert kctl.json("get", "rs", "-n", ns, "-l", "app=gone")["items"]
-        k = Kcm(tmp_path, server.url, "--leader-elect=false")
+        k = Kcm(tmp_path, srv.url, "--leader-elect=false")
         wait_for(lambda: not kctl.json("get", "rs", "-n", ns, "-l", "app=gone")["items"],
                  timeout=30, what="ReplicaSet collected after restart")
         wait_for(lambda: not pods(rawhttp, ns, "app=gone"), timeout=30,
                  what="pods collected after restart")
     finally:
         check_log(k.stop())
+        node.stop()
 
 
 def test_progress_deadline_and_history_limit(kcm, kctl, rawhttp, ns):
