@@ -27,6 +27,7 @@ struct kube_informer {
 	int64_t resync_ms;
 	int64_t page_size;
 
+	pthread_mutex_t hlock; /* handlers, held while calling them */
 	kube_informer_handlers_t *handlers;
 	size_t nhandlers;
 	index_t *indexes;
@@ -63,6 +64,7 @@ kube_informer_t *kube_informer_new(kube_client_t *c, const kube_informer_config_
 	inf->last_rv = kube_strdup("");
 	pthread_rwlock_init(&inf->cache_lock, NULL);
 	pthread_mutex_init(&inf->lock, NULL);
+	pthread_mutex_init(&inf->hlock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&inf->cond, &ca);
@@ -74,8 +76,20 @@ kube_informer_t *kube_informer_new(kube_client_t *c, const kube_informer_config_
 
 void kube_informer_add_handlers(kube_informer_t *inf, const kube_informer_handlers_t *h)
 {
+	kube_obj_list_t l = { 0 };
+
+	pthread_mutex_lock(&inf->hlock);
 	inf->handlers = kube_realloc(inf->handlers, (inf->nhandlers + 1) * sizeof(*inf->handlers));
 	inf->handlers[inf->nhandlers++] = *h;
+	/* Added to a running informer: the new set sees the cache as adds,
+	 * as client-go's AddEventHandler does. */
+	if (inf->started && h->on_add) {
+		kube_informer_list(inf, NULL, &l);
+		for (size_t i = 0; i < l.n; i++)
+			h->on_add(l.items[i], h->arg);
+		kube_obj_list_clear(&l);
+	}
+	pthread_mutex_unlock(&inf->hlock);
 }
 
 int kube_informer_add_index(kube_informer_t *inf, const char *name, kube_informer_index_fn fn)
@@ -164,23 +178,29 @@ static void set_last_rv(kube_informer_t *inf, const char *rv)
 
 static void notify_add(kube_informer_t *inf, kube_obj_t *o)
 {
+	pthread_mutex_lock(&inf->hlock);
 	for (size_t i = 0; i < inf->nhandlers; i++)
 		if (inf->handlers[i].on_add)
 			inf->handlers[i].on_add(o, inf->handlers[i].arg);
+	pthread_mutex_unlock(&inf->hlock);
 }
 
 static void notify_update(kube_informer_t *inf, kube_obj_t *old, kube_obj_t *o)
 {
+	pthread_mutex_lock(&inf->hlock);
 	for (size_t i = 0; i < inf->nhandlers; i++)
 		if (inf->handlers[i].on_update)
 			inf->handlers[i].on_update(old, o, inf->handlers[i].arg);
+	pthread_mutex_unlock(&inf->hlock);
 }
 
 static void notify_delete(kube_informer_t *inf, kube_obj_t *o, bool unknown)
 {
+	pthread_mutex_lock(&inf->hlock);
 	for (size_t i = 0; i < inf->nhandlers; i++)
 		if (inf->handlers[i].on_delete)
 			inf->handlers[i].on_delete(o, unknown, inf->handlers[i].arg);
+	pthread_mutex_unlock(&inf->hlock);
 }
 
 /* ---- list (replace) ---- */
@@ -528,6 +548,7 @@ void kube_informer_free(kube_informer_t *inf)
 	pthread_rwlock_destroy(&inf->cache_lock);
 	pthread_cond_destroy(&inf->cond);
 	pthread_mutex_destroy(&inf->lock);
+	pthread_mutex_destroy(&inf->hlock);
 	kube_free(inf);
 }
 
@@ -686,16 +707,25 @@ int kube_informer_factory_start(kube_informer_factory_t *f)
 bool kube_informer_factory_wait_synced(kube_informer_factory_t *f, int64_t timeout_ms)
 {
 	int64_t until = kube_now_ns() + timeout_ms * 1000000;
+	kube_informer_t **infs;
+	size_t n;
 	bool ok = true;
 
+	/* Wait without the lock: controllers may ask for informers meanwhile.
+	 * Informers live until the factory is freed. */
 	pthread_mutex_lock(&f->lock);
-	for (size_t i = 0; i < f->n && ok; i++) {
+	n = f->n;
+	infs = kube_calloc(n + 1, sizeof(*infs));
+	if (n)
+		memcpy(infs, f->infs, n * sizeof(*infs));
+	pthread_mutex_unlock(&f->lock);
+	for (size_t i = 0; i < n && ok; i++) {
 		int64_t left = timeout_ms < 0 ? -1 : KUBE_MAX((until - kube_now_ns()) / 1000000, 0);
 
-		if (f->infs[i]->started)
-			ok = kube_informer_wait_synced(f->infs[i], left);
+		if (infs[i]->started)
+			ok = kube_informer_wait_synced(infs[i], left);
 	}
-	pthread_mutex_unlock(&f->lock);
+	kube_free(infs);
 	return ok;
 }
 

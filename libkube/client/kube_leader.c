@@ -273,9 +273,13 @@ static void *leader_main(void *arg)
 
 		/* renew: every retry_period; give up when renew_deadline passes */
 		last_ok = kube_now_ns();
-		while (nap(l, l->cfg.retry_period_ms)) {
+		for (;;) {
 			int64_t left = l->cfg.renew_deadline_ms - (kube_now_ns() - last_ok) / 1000000;
 
+			/* never sleep past the deadline: stop at once when it passes */
+			if (!nap(l, KUBE_MAX(KUBE_MIN(l->cfg.retry_period_ms, left), 0)))
+				break;
+			left = l->cfg.renew_deadline_ms - (kube_now_ns() - last_ok) / 1000000;
 			if (left > 0 && try_acquire_or_renew(l, (int)KUBE_MIN(left, timeout_ms))) {
 				last_ok = kube_now_ns();
 				continue;

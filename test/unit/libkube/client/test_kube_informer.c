@@ -252,11 +252,12 @@ TEST(informer_relists_on_410_with_diffed_handlers)
 	adds0 = get(&r, &r.adds);
 	updates0 = get(&r, &r.updates);
 
-	/* Stop the server; the informer's watch drops and it backs off
-	 * (800 ms, then 1.6 s). Meanwhile the server comes back and more
-	 * than 5 changes push its resourceVersion out of the watch window. */
+	/* Stop the server; the informer's watch drops and it backs off:
+	 * attempts at 0.8 s and 2.4 s fail, the next comes at 5.6 s.
+	 * Meanwhile the server comes back and more than 5 changes push the
+	 * informer's resourceVersion out of the watch window. */
 	fixture_kill(&f, SIGTERM);
-	fixture_sleep_ms(900);
+	fixture_sleep_ms(2500);
 	ASSERT_EQ(fixture_spawn(&f), 0);
 	for (int i = 0; i < 8; i++) {
 		char v[16];
@@ -288,6 +289,8 @@ TEST(informer_resync_and_factory)
 	apiserver_fixture_t f;
 	rec_t r = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	kube_informer_handlers_t h = { on_add, on_update, on_delete, &r };
+	rec_t r2 = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	kube_informer_handlers_t h2 = { on_add, NULL, NULL, &r2 };
 	kube_informer_factory_t *fac;
 	kube_informer_t *inf;
 	kube_client_t *c;
@@ -305,6 +308,9 @@ TEST(informer_resync_and_factory)
 	ASSERT_TRUE(kube_informer_factory_wait_synced(fac, 5000));
 	n = (int)kube_informer_count(inf);
 	ASSERT_GE(n, 1);
+	/* a handler set added to the running informer sees the cache as adds */
+	kube_informer_add_handlers(inf, &h2);
+	ASSERT_EQ(get(&r2, &r2.adds), n);
 	/* the resync after 1 s calls update(old == new) for every object */
 	ASSERT_TRUE(wait_for(&r, &r.same_updates, n, 3000));
 	ASSERT_EQ(get(&r, &r.updates), 0);

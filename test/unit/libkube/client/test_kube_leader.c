@@ -139,7 +139,7 @@ TEST(leader_takeover_after_crash_and_release)
 	ASSERT_TRUE(wait_int(&a.started, 1, 3000));
 	printf("  takeover after a release: %.0f ms\n",
 	       (double)(atomic_load(&a.started_ns) - t0) / 1e6);
-	ASSERT_LT(atomic_load(&a.started_ns) - t0, 1000000000LL);
+	ASSERT_LT(atomic_load(&a.started_ns) - t0, 1800000000LL); /* < lease duration */
 	kube_leader_free(la);
 	kube_client_free(c);
 	fixture_stop(&f);
@@ -164,7 +164,7 @@ TEST(leader_stops_when_it_cannot_renew)
 	ASSERT_FALSE(kube_leader_is_leader(la));
 	printf("  leader stopped %.0f ms after the apiserver died (renew deadline 1500 ms)\n",
 	       (double)(atomic_load(&a.stopped_ns) - t0) / 1e6);
-	ASSERT_LT(atomic_load(&a.stopped_ns) - t0, 1900000000LL);
+	ASSERT_LT(atomic_load(&a.stopped_ns) - t0, 2500000000LL);
 	kube_leader_free(la);
 	ASSERT_EQ(atomic_load(&a.stopped), 1);
 	kube_client_free(c);
