@@ -199,24 +199,10 @@ static void row_fill(rsrow_t *w)
 	w->revision = annot_int(w->json, CM_ANN_REVISION, 0);
 }
 
-static cJSON *template_sans_hash(const cJSON *obj)
-{
-	const cJSON *t = kube_json_get(obj, "spec.template");
-	cJSON *d = t ? kube_json_dup(t) : cJSON_CreateObject();
-	kube_json_delete(d, "metadata.labels.pod-template-hash");
-	const cJSON *l = kube_json_get(d, "metadata.labels");
-	if (l && !cJSON_GetArraySize(l))
-		kube_json_delete(d, "metadata.labels");
-	return d;
-}
-
 static bool template_equal(const cJSON *rs, const cJSON *d)
 {
-	cJSON *a = template_sans_hash(rs), *b = template_sans_hash(d);
-	bool eq = kube_json_equal(a, b);
-	cJSON_Delete(a);
-	cJSON_Delete(b);
-	return eq;
+	return controller_manager_rollout_template_equal(kube_json_get(rs, "spec.template"),
+							 kube_json_get(d, "spec.template"));
 }
 
 static bool skip_annotation(const char *k)

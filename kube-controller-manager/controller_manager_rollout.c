@@ -33,10 +33,44 @@ static uint32_t fnv32a(uint32_t h, const void *data, size_t n)
 	return h;
 }
 
+void controller_manager_rollout_normalize(cJSON *v)
+{
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+		return;
+	cJSON *c = v->child;
+	while (c) {
+		cJSON *next = c->next;
+		controller_manager_rollout_normalize(c);
+		bool drop = cJSON_IsNull(c) ||
+			    ((cJSON_IsObject(c) || cJSON_IsArray(c)) && !c->child) ||
+			    (cJSON_IsObject(v) && c->string && c->string[0] == '$');
+		/* array elements keep their positions (only empty containers inside go) */
+		if (drop && cJSON_IsObject(v))
+			cJSON_Delete(cJSON_DetachItemViaPointer(v, c));
+		c = next;
+	}
+}
+
+static cJSON *normalized_sans_hash(const cJSON *t)
+{
+	cJSON *d = t ? kube_json_dup(t) : cJSON_CreateObject();
+	kube_json_delete(d, "metadata.labels.pod-template-hash");
+	controller_manager_rollout_normalize(d);
+	return d;
+}
+
+bool controller_manager_rollout_template_equal(const cJSON *a, const cJSON *b)
+{
+	cJSON *x = normalized_sans_hash(a), *y = normalized_sans_hash(b);
+	bool eq = kube_json_equal(x, y);
+	cJSON_Delete(x);
+	cJSON_Delete(y);
+	return eq;
+}
+
 void controller_manager_rollout_hash(const cJSON *template_, int64_t collision_count, char out[16])
 {
-	cJSON *t = template_ ? kube_json_dup(template_) : cJSON_CreateObject();
-	kube_json_delete(t, "metadata.labels.pod-template-hash");
+	cJSON *t = normalized_sans_hash(template_);
 	char *s = kube_json_canonical(t);
 	cJSON_Delete(t);
 	uint32_t h = fnv32a(2166136261u, s, strlen(s));

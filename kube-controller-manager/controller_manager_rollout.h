@@ -28,9 +28,19 @@
 #define CM_ANN_CHANGE_CAUSE "kubernetes.io/change-cause"
 #define CM_LABEL_POD_TEMPLATE_HASH "pod-template-hash"
 
+/* Normalise a template in place for comparison and hashing, as
+ * apiequality.Semantic.DeepEqual sees Go structs: null values, empty
+ * objects and empty arrays are dropped (nil and empty are equal; an
+ * all-zero struct is its zero value), and so are patch directives ("$..."
+ * keys) that a client may have left behind. */
+void controller_manager_rollout_normalize(cJSON *v);
+/* EqualIgnoreHash: two PodTemplateSpecs equal once normalised and without
+ * the pod-template-hash label. */
+bool controller_manager_rollout_template_equal(const cJSON *a, const cJSON *b);
+
 /* The pod-template-hash of template (a PodTemplateSpec; a
  * pod-template-hash label in it is ignored) with collision_count (< 0:
- * none). Written to out (at most 10 digits' worth of characters + NUL). */
+ * none), over its normalised canonical JSON. Written to out (at most 10 digits' worth of characters + NUL). */
 void controller_manager_rollout_hash(const cJSON *template_, int64_t collision_count,
 				     char out[16]);
 /* rand.SafeEncodeString: each byte to "bcdfghjklmnpqrstvwxz2456789"[b % 27]. */

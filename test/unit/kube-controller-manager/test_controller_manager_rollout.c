@@ -45,6 +45,37 @@ TEST(hash_properties)
 	cJSON_Delete(c);
 }
 
+TEST(template_equal_semantic)
+{
+	static const struct {
+		const char *a, *b;
+		bool eq;
+	} cases[] = {
+		/* nil and empty, null and absent, patch directives */
+		{ "{\"metadata\":{\"creationTimestamp\":null,\"labels\":{\"app\":\"web\"}}}",
+		  "{\"metadata\":{\"labels\":{\"app\":\"web\",\"pod-template-hash\":\"abc\"}}}", true },
+		{ "{\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{}}],\"volumes\":[]}}",
+		  "{\"spec\":{\"containers\":[{\"name\":\"c\"}]}}", true },
+		{ "{\"spec\":{\"$setElementOrder/containers\":[{\"name\":\"c\"}],\"containers\":[{\"name\":\"c\"}]}}",
+		  "{\"spec\":{\"containers\":[{\"name\":\"c\"}]}}", true },
+		{ "{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"a\"}]}}",
+		  "{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"b\"}]}}", false },
+		{ "{\"metadata\":{\"labels\":{\"app\":\"web\"}}}",
+		  "{\"metadata\":{\"labels\":{\"app\":\"web\"},\"annotations\":{\"x\":\"y\"}}}", false },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		cJSON *a = J(cases[i].a), *b = J(cases[i].b);
+		bool eq = controller_manager_rollout_template_equal(a, b);
+		char ha[16], hb[16];
+		controller_manager_rollout_hash(a, -1, ha);
+		controller_manager_rollout_hash(b, -1, hb);
+		cJSON_Delete(a);
+		cJSON_Delete(b);
+		if (eq != cases[i].eq || (strcmp(ha, hb) == 0) != cases[i].eq)
+			kube_test_fail(__FILE__, __LINE__, "case %zu: equal %d hashes %s %s", i, eq, ha, hb);
+	}
+}
+
 TEST(fenceposts_table)
 {
 	static const struct {
