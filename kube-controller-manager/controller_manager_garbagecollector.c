@@ -184,8 +184,12 @@ static void observe(gcinf_t *gi, const kube_obj_t *obj)
 		n->name = kube_strdup(obj->name);
 	}
 	const cJSON *refs = kube_json_get(obj->json, "metadata.ownerReferences");
-	/* owners that went away from the refs */
 	const cJSON *r;
+	/* the usual update (a status change): same owners, nothing to redo */
+	bool same = !was_virtual && (n->owners ? kube_json_equal(n->owners, refs) : !refs);
+	if (same)
+		goto flags;
+	/* owners that went away from the refs */
 	cJSON_ArrayForEach(r, n->owners) {
 		const char *ou = kube_json_get_str(r, "uid");
 		if (!ou || ref_in(refs, ou))
@@ -219,6 +223,7 @@ static void observe(gcinf_t *gi, const kube_obj_t *obj)
 	}
 	cJSON_Delete(n->owners);
 	n->owners = refs ? kube_json_dup(refs) : NULL;
+flags:;
 	bool deleting = kube_json_get(obj->json, "metadata.deletionTimestamp") != NULL;
 	n->fg = deleting && has_fin(obj->json, CM_FINALIZER_FOREGROUND);
 	n->orphan = deleting && has_fin(obj->json, CM_FINALIZER_ORPHAN);

@@ -2,6 +2,7 @@
  * (see the header). */
 #include "controller_manager_replicaset.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "api/kube_json.h"
@@ -208,6 +209,59 @@ static cJSON *pod_from_template(const rsc_t *c, const cJSON *set)
 	return pod;
 }
 
+/* One slow-start batch of creations, shared by a few threads (upstream
+ * runs a batch's creations in parallel). */
+#define CREATE_THREADS 8
+
+typedef struct create_job {
+	rsc_t *c;
+	const cJSON *set, *pod;
+	const char *ns, *key;
+	pthread_mutex_t mu;
+	int64_t todo, ok;
+	int err;
+	char *errmsg;
+} create_job_t;
+
+static void *create_worker(void *arg)
+{
+	create_job_t *j = arg;
+	rsc_t *c = j->c;
+	for (;;) {
+		pthread_mutex_lock(&j->mu);
+		bool more = j->todo > 0;
+		if (more)
+			j->todo--;
+		pthread_mutex_unlock(&j->mu);
+		if (!more)
+			break;
+		cJSON *made = NULL;
+		kube_client_status_t st = { 0 };
+		int r = kube_client_create(c->ctx->client, c->pod_kind, j->ns, j->pod, &made, &st);
+		const char *msg = st.message ? st.message : strerror(-r);
+		if (r < 0) {
+			controller_manager_expect_add_seen(c->exp, j->key);
+			kube_events_eventf_kind(c->events, j->set, c->k->api_version, c->k->kind,
+						"Warning", "FailedCreate", "Error creating: %s", msg);
+			pthread_mutex_lock(&j->mu);
+			j->err = r;
+			if (!j->errmsg)
+				j->errmsg = kube_strdup(msg);
+			pthread_mutex_unlock(&j->mu);
+		} else {
+			kube_events_eventf_kind(c->events, j->set, c->k->api_version, c->k->kind,
+						"Normal", "SuccessfulCreate", "Created pod: %s",
+						kube_json_get_str(made, "metadata.name"));
+			pthread_mutex_lock(&j->mu);
+			j->ok++;
+			pthread_mutex_unlock(&j->mu);
+		}
+		kube_client_status_clear(&st);
+		cJSON_Delete(made);
+	}
+	return NULL;
+}
+
 /* Create or delete pods; *ret_create_err: a creation failed (message). */
 static int manage(rsc_t *c, const char *key, const cJSON *set, const cJSON **pods, size_t n,
 		  char **ret_create_err)
@@ -226,30 +280,28 @@ static int manage(rsc_t *c, const char *key, const cJSON *set, const cJSON **pod
 		int64_t batch = 1, left = need;
 		while (left > 0) {
 			batch = KUBE_MIN(batch, left);
-			int64_t ok = 0;
-			for (int64_t i = 0; i < batch; i++) {
-				cJSON *made = NULL;
-				kube_client_status_t st = { 0 };
-				int r = kube_client_create(c->ctx->client, c->pod_kind, ns, pod, &made, &st);
-				if (r < 0) {
-					controller_manager_expect_add_seen(c->exp, key);
-					if (!*ret_create_err)
-						*ret_create_err = kube_strdup(st.message ? st.message : strerror(-r));
-					kube_events_eventf_kind(c->events, set, c->k->api_version, c->k->kind,
-								"Warning", "FailedCreate", "Error creating: %s",
-								st.message ? st.message : strerror(-r));
-					err = r;
-				} else {
-					ok++;
-					kube_events_eventf_kind(c->events, set, c->k->api_version, c->k->kind,
-								"Normal", "SuccessfulCreate", "Created pod: %s",
-								kube_json_get_str(made, "metadata.name"));
-				}
-				kube_client_status_clear(&st);
-				cJSON_Delete(made);
+			create_job_t job = { .c = c, .set = set, .pod = pod, .ns = ns, .key = key,
+					     .todo = batch };
+			pthread_mutex_init(&job.mu, NULL);
+			int nt = (int)KUBE_MIN(batch, CREATE_THREADS);
+			pthread_t th[CREATE_THREADS];
+			int started = 0;
+			for (int i = 1; i < nt; i++)
+				if (pthread_create(&th[started], NULL, create_worker, &job) == 0)
+					started++;
+			create_worker(&job);
+			for (int i = 0; i < started; i++)
+				pthread_join(th[i], NULL);
+			pthread_mutex_destroy(&job.mu);
+			if (job.err) {
+				err = job.err;
+				if (!*ret_create_err)
+					*ret_create_err = job.errmsg;
+				else
+					kube_free(job.errmsg);
 			}
 			left -= batch;
-			if (ok < batch) {
+			if (job.ok < batch) {
 				/* slow start: skip the rest, they are not coming */
 				for (int64_t i = 0; i < left; i++)
 					controller_manager_expect_add_seen(c->exp, key);

@@ -454,3 +454,25 @@ def test_progress_deadline_and_history_limit(kcm, kctl, rawhttp, ns):
     assert conds["Progressing"]["reason"] == "ProgressDeadlineExceeded"
     # maxUnavailable kept the old pods serving
     assert conds["Available"]["status"] == "True"
+
+
+def test_secure_port_healthz(server, tmp_path):
+    import ssl
+    import urllib.request
+    sport = free_port()
+    k = Kcm(tmp_path, server.url, "--leader-elect=false", "--controllers=serviceaccount",
+            "--secure-port=%d" % sport, "--bind-address=127.0.0.1")
+    try:
+        wait_for(lambda: "Started controllers" in k.read_log(), timeout=10)
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        with urllib.request.urlopen("https://127.0.0.1:%d/healthz" % sport, timeout=5,
+                                    context=ctx) as r:
+            assert r.status == 200 and r.read() == b"ok"
+        # --controllers=serviceaccount: only that one runs
+        log = k.read_log()
+        assert 'Starting controller controller="serviceaccount-controller"' in log
+        assert 'Starting controller controller="deployment-controller"' not in log
+    finally:
+        check_log(k.stop())
