@@ -56,24 +56,44 @@ def rss_mb(pid):
     return 0.0
 
 
-def binder(port, stop, counter):
-    """Binds pending pods round-robin over the hollow nodes."""
+def binder(port, stop, counter, threads=8):
+    """Binds pending pods round-robin over the hollow nodes: one thread
+    lists the unbound pods, `threads` threads post the bindings."""
+    import queue
+    q = queue.Queue()
+    seen = set()
+
+    def post():
+        api = Api(port)
+        while not stop.is_set():
+            try:
+                ns, name, i = q.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            api.req("POST", "/api/v1/namespaces/%s/pods/%s/binding" % (ns, name),
+                    {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": name},
+                     "target": {"kind": "Node", "name": "hollow-node-%d" % (i % NODES)}})
+            counter[0] += 1
+    for _ in range(threads):
+        threading.Thread(target=post, daemon=True).start()
     api = Api(port)
     i = 0
     while not stop.is_set():
-        st, lst = api.req("GET", "/api/v1/pods?fieldSelector=spec.nodeName%3D&limit=2000")
+        st, lst = api.req("GET", "/api/v1/pods?fieldSelector=spec.nodeName%3D")
         items = lst.get("items", []) if st == 200 else []
+        new = 0
         for p in items:
             md = p["metadata"]
-            if md.get("deletionTimestamp"):
+            if md.get("deletionTimestamp") or md["uid"] in seen:
                 continue
-            api.req("POST", "/api/v1/namespaces/%s/pods/%s/binding" % (md["namespace"], md["name"]),
-                    {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": md["name"]},
-                     "target": {"kind": "Node", "name": "hollow-node-%d" % (i % NODES)}})
+            seen.add(md["uid"])
+            q.put((md["namespace"], md["name"], i))
             i += 1
-            counter[0] += 1
-        if not items:
+            new += 1
+        if not new:
             time.sleep(0.05)
+        while q.qsize() > 1000 and not stop.is_set():
+            time.sleep(0.01)
 
 
 def wait(what, fn, timeout):

@@ -476,3 +476,21 @@ def test_secure_port_healthz(server, tmp_path):
         assert 'Starting controller controller="deployment-controller"' not in log
     finally:
         check_log(k.stop())
+
+
+def test_replicationcontroller(kcm, kctl, rawhttp, ns):
+    st, _ = rawhttp.post("/api/v1/namespaces/%s/replicationcontrollers" % ns, {
+        "apiVersion": "v1", "kind": "ReplicationController", "metadata": {"name": "rc1"},
+        "spec": {"replicas": 2, "selector": {"app": "rc1"},
+                 "template": {"metadata": {"labels": {"app": "rc1"}},
+                              "spec": {"containers": [{"name": "c", "image": "busybox"}]}}}})
+    assert st == 201
+    wait_for(lambda: len(pods(rawhttp, ns, "app=rc1", running=True)) == 2, timeout=30)
+    kctl("scale", "rc/rc1", "--replicas=3", "-n", ns)
+    wait_for(lambda: len(pods(rawhttp, ns, "app=rc1", running=True)) == 3, timeout=30)
+    wait_for(lambda: rawhttp.get("/api/v1/namespaces/%s/replicationcontrollers/rc1" % ns)[1]
+             .get("status", {}).get("availableReplicas") == 3, timeout=30, what="RC status")
+    for p in pods(rawhttp, ns, "app=rc1"):
+        assert p["metadata"]["ownerReferences"][0]["kind"] == "ReplicationController"
+    kctl("delete", "rc", "rc1", "-n", ns)
+    wait_for(lambda: not pods(rawhttp, ns, "app=rc1"), timeout=30, what="RC pods collected")
