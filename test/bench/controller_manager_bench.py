@@ -70,23 +70,29 @@ def binder(port, stop, counter, threads=8):
                 ns, name, i = q.get(timeout=0.2)
             except queue.Empty:
                 continue
-            api.req("POST", "/api/v1/namespaces/%s/pods/%s/binding" % (ns, name),
-                    {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": name},
-                     "target": {"kind": "Node", "name": "hollow-node-%d" % (i % NODES)}})
-            counter[0] += 1
+            try:
+                api.req("POST", "/api/v1/namespaces/%s/pods/%s/binding" % (ns, name),
+                        {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": name},
+                         "target": {"kind": "Node", "name": "hollow-node-%d" % (i % NODES)}})
+                counter[0] += 1
+            except RuntimeError:
+                seen.discard(name)  # listed again next round
     for _ in range(threads):
         threading.Thread(target=post, daemon=True).start()
     api = Api(port)
     i = 0
     while not stop.is_set():
-        st, lst = api.req("GET", "/api/v1/pods?fieldSelector=spec.nodeName%3D")
-        items = lst.get("items", []) if st == 200 else []
+        try:
+            st, lst = api.req("GET", "/api/v1/pods?fieldSelector=spec.nodeName%3D")
+        except RuntimeError:
+            continue
+        items = lst.get("items", []) if st == 200 and isinstance(lst, dict) else []
         new = 0
         for p in items:
             md = p["metadata"]
-            if md.get("deletionTimestamp") or md["uid"] in seen:
+            if md.get("deletionTimestamp") or md["name"] in seen:
                 continue
-            seen.add(md["uid"])
+            seen.add(md["name"])
             q.put((md["namespace"], md["name"], i))
             i += 1
             new += 1
