@@ -257,6 +257,11 @@ def test_deployment_scale_rollout_undo(kcm, kctl, rawhttp, ns):
     kctl("rollout", "resume", "deployment/web", "-n", ns)
     kctl("rollout", "status", "deployment/web", "-n", ns, "--timeout=60s")
     assert len(kctl.json("get", "rs", "-n", ns)["items"]) == n_rs + 1
+    ev = {(e["involvedObject"]["kind"], e["reason"])
+          for e in kctl.json("get", "events", "-n", ns)["items"]}
+    assert ("Deployment", "ScalingReplicaSet") in ev, ev
+    assert ("ReplicaSet", "SuccessfulCreate") in ev, ev
+    assert ("ReplicaSet", "SuccessfulDelete") in ev, ev
     print("\nFIGURES: 5 pods running in %.2fs; scale 5->20 running in %.2fs; "
           "rolling update of 4 pods in %.2fs" % (t_five, t_twenty, t_roll))
 
@@ -492,5 +497,12 @@ def test_replicationcontroller(kcm, kctl, rawhttp, ns):
              .get("status", {}).get("availableReplicas") == 3, timeout=30, what="RC status")
     for p in pods(rawhttp, ns, "app=rc1"):
         assert p["metadata"]["ownerReferences"][0]["kind"] == "ReplicationController"
+    # upstream's events, aggregated by the recorder
+    def events():
+        ev = kctl.json("get", "events", "-n", ns)["items"]
+        return {(e["involvedObject"]["kind"], e["reason"], e["source"].get("component"))
+                for e in ev}
+    wait_for(lambda: ("ReplicationController", "SuccessfulCreate", "replication-controller")
+             in events(), timeout=15, what="SuccessfulCreate event")
     kctl("delete", "rc", "rc1", "-n", ns)
     wait_for(lambda: not pods(rawhttp, ns, "app=rc1"), timeout=30, what="RC pods collected")
