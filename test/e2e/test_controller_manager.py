@@ -506,3 +506,30 @@ def test_replicationcontroller(kcm, kctl, rawhttp, ns):
              in events(), timeout=15, what="SuccessfulCreate event")
     kctl("delete", "rc", "rc1", "-n", ns)
     wait_for(lambda: not pods(rawhttp, ns, "app=rc1"), timeout=30, what="RC pods collected")
+
+
+def test_proportional_scaling_mid_rollout(kcm, kctl, rawhttp, ns):
+    create_deployment(kctl, ns, "prop", "busybox", 10)
+    kctl("rollout", "status", "deployment/prop", "-n", ns, "--timeout=60s")
+    # a rollout that cannot finish: its pods never become ready
+    kctl("set", "image", "deployment/prop", "busybox=never-ready", "-n", ns)
+
+    def sizes():
+        out = {}
+        for rs in kctl.json("get", "rs", "-n", ns, "-l", "app=prop")["items"]:
+            img = rs["spec"]["template"]["spec"]["containers"][0]["image"]
+            out[img] = rs["spec"]["replicas"]
+        return out
+    # 10 replicas, 25%/25%: surge 3, unavailable 2 -> old 8, new 5
+    wait_for(lambda: sizes() == {"busybox": 8, "never-ready": 5}, timeout=30,
+             what="rollout stalled at old 8 / new 5")
+    # 10 -> 20 mid-rollout: 12 more (surge now 5) shared as 8:5 of 13
+    kctl("scale", "deployment/prop", "--replicas=20", "-n", ns)
+    wait_for(lambda: sizes() == {"busybox": 15, "never-ready": 10}, timeout=30,
+             what="proportional 15 / 10")
+    time.sleep(1)
+    assert sizes() == {"busybox": 15, "never-ready": 10}
+    for rs in kctl.json("get", "rs", "-n", ns, "-l", "app=prop")["items"]:
+        a = rs["metadata"]["annotations"]
+        assert a["deployment.kubernetes.io/desired-replicas"] == "20"
+        assert a["deployment.kubernetes.io/max-replicas"] == "25"
