@@ -47,15 +47,28 @@ static const struct {
 	{ "token-cleaner-controller", "tokencleaner", NULL },
 	{ "node-ipam-controller", "nodeipam", NULL },
 	{ "node-lifecycle-controller", "nodelifecycle", NULL },
-	{ "taint-eviction-controller", "taint-eviction", NULL },
 	{ "ttl-after-finished-controller", "ttl-after-finished", NULL },
 	{ "root-ca-certificate-publisher-controller", "root-ca-cert-publisher", NULL },
 	{ "ephemeral-volume-controller", "ephemeral-volume", NULL },
 	{ "persistentvolume-binder-controller", "persistentvolume-binder", NULL },
+	{ "persistentvolume-attach-detach-controller", "attachdetach", NULL },
+	{ "persistentvolume-expander-controller", "persistentvolume-expander", NULL },
+	{ "persistentvolumeclaim-protection-controller", "pvc-protection", NULL },
+	{ "persistentvolume-protection-controller", "pv-protection", NULL },
 	{ "clusterrole-aggregation-controller", "clusterrole-aggregation", NULL },
 	{ "certificatesigningrequest-signing-controller", "csrsigning", NULL },
 	{ "certificatesigningrequest-approving-controller", "csrapproving", NULL },
 	{ "certificatesigningrequest-cleaner-controller", "csrcleaner", NULL },
+	{ "storageversion-garbage-collector-controller", "storage-version-gc", NULL },
+	{ "resourceclaim-controller", "resource-claim-controller", NULL },
+	{ "legacy-serviceaccount-token-cleaner-controller", "legacy-service-account-token-cleaner", NULL },
+	{ "validatingadmissionpolicy-status-controller", NULL, NULL },
+	{ "service-cidr-controller", NULL, NULL },
+	{ "storage-version-migrator-controller", NULL, NULL },
+	{ "taint-eviction-controller", NULL, NULL },
+	{ "cloud-node-lifecycle-controller", "cloud-node-lifecycle", NULL },
+	{ "service-lb-controller", "service", NULL },
+	{ "node-route-controller", "route", NULL },
 };
 
 const char *controller_manager_controllers_canonical(const char *name)
@@ -65,6 +78,19 @@ const char *controller_manager_controllers_canonical(const char *name)
 		    kube_streq(name, names[i].alias2))
 			return names[i].canonical;
 	return name;
+}
+
+bool controller_manager_controllers_known(const char *word)
+{
+	if (kube_streq(word, "*"))
+		return true;
+	if (word[0] == '-')
+		word++;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (kube_streq(word, names[i].canonical) || kube_streq(word, names[i].alias) ||
+		    kube_streq(word, names[i].alias2))
+			return true;
+	return false;
 }
 
 bool controller_manager_controllers_enabled(const controller_manager_options_t *o,

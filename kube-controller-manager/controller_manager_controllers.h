@@ -16,6 +16,9 @@ extern const controller_manager_controller_t *const controller_manager_controlle
 /* Upstream's canonical name for a --controllers word or table name
  * ("replicaset" -> "replicaset-controller"); the word itself when unknown. */
 const char *controller_manager_controllers_canonical(const char *name);
+/* Whether a --controllers word ("foo", "-foo" or "*") names a controller
+ * upstream knows. */
+bool controller_manager_controllers_known(const char *word);
 /* Whether --controllers enables c (see controller_manager_options_enabled;
  * aliases count as the same controller). */
 bool controller_manager_controllers_enabled(const controller_manager_options_t *o,

@@ -127,6 +127,14 @@ int main(int argc, char **argv)
 	if (kube_log_configure(&o.log) < 0)
 		fprintf(stderr, "%s: cannot open log file %s\n", CONTROLLER_MANAGER_NAME, o.log.log_file);
 
+	for (size_t i = 0; o.controllers && o.controllers[i]; i++)
+		if (!controller_manager_controllers_known(o.controllers[i])) {
+			const char *w = o.controllers[i][0] == '-' ? o.controllers[i] + 1 : o.controllers[i];
+			fprintf(stderr, "Error: \"%s\" is not in the list of known controllers\n", w);
+			kube_flagset_free(fs);
+			return 1;
+		}
+
 	/* every thread started from here on inherits the blocked signals */
 	sigset_t sigs;
 	sigemptyset(&sigs);

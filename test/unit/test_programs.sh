@@ -89,6 +89,9 @@ if [ -x "$BIN/kube-controller-manager" ]; then
 	if grep -q 'Started controllers' "$tmp/err" && grep -q 'shutting down' "$tmp/err"; then ok
 	else bad "$p did not start and stop its controllers: $(tail -3 "$tmp/err")"; fi
 	expect 2 "$BIN/$p" --node-monitor-grace-period=40
+	expect 1 "$BIN/$p" --master=http://127.0.0.1:1 --controllers='*,nosuch'
+	if grep -q '"nosuch" is not in the list of known controllers' "$tmp/err"; then ok
+	else bad "$p unknown controller: $(cat "$tmp/err")"; fi
 fi
 
 if [ -x "$BIN/kubelet" ]; then

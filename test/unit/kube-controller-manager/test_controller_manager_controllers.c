@@ -24,6 +24,17 @@ TEST(canonical_names)
 	ASSERT_STREQ(controller_manager_controllers_canonical("nosuch"), "nosuch");
 }
 
+TEST(known_words)
+{
+	ASSERT_TRUE(controller_manager_controllers_known("*"));
+	ASSERT_TRUE(controller_manager_controllers_known("deployment"));
+	ASSERT_TRUE(controller_manager_controllers_known("-ttl"));
+	ASSERT_TRUE(controller_manager_controllers_known("bootstrapsigner"));
+	ASSERT_TRUE(controller_manager_controllers_known("garbage-collector-controller"));
+	ASSERT_FALSE(controller_manager_controllers_known("nosuch"));
+	ASSERT_FALSE(controller_manager_controllers_known("-nosuch"));
+}
+
 TEST(enabled_table)
 {
 	static const char *const star[] = { "*", NULL };
