@@ -33,6 +33,7 @@
 #include "controller_manager_worker.h"
 
 #define NBUCKETS 16384
+#define ABSENT_CACHE 512
 
 typedef struct gnode {
 	struct gnode *next;
@@ -63,7 +64,29 @@ struct gcc {
 	size_t ninfs;
 	kube_workqueue_t *q;
 	controller_manager_workers_t *workers;
+	/* upstream's absentOwnerCache: owner uids known not to exist (a ring) */
+	char *absent[ABSENT_CACHE];
+	size_t absent_next;
 };
+
+static bool absent_has(gcc_t *c, const char *uid)
+{
+	bool found = false;
+	pthread_mutex_lock(&c->mu);
+	for (size_t i = 0; i < ABSENT_CACHE && !found; i++)
+		found = c->absent[i] && strcmp(c->absent[i], uid) == 0;
+	pthread_mutex_unlock(&c->mu);
+	return found;
+}
+
+static void absent_add(gcc_t *c, const char *uid)
+{
+	pthread_mutex_lock(&c->mu);
+	kube_free(c->absent[c->absent_next]);
+	c->absent[c->absent_next] = kube_strdup(uid);
+	c->absent_next = (c->absent_next + 1) % ABSENT_CACHE;
+	pthread_mutex_unlock(&c->mu);
+}
 
 static unsigned hash(const char *s)
 {
@@ -341,18 +364,27 @@ static controller_manager_gc_owner_t lookup_owner(const cJSON *ref, void *arg)
 	lookup_ctx_t *lc = arg;
 	const kube_kind_t *k = kind_of_ref(kube_json_get_str(ref, "apiVersion"),
 					   kube_json_get_str(ref, "kind"));
+	const char *ref_uid = kube_json_get_str(ref, "uid");
 	if (!k)
 		return CM_GC_OWNER_SOLID; /* unknown kinds are never collected */
+	if (ref_uid && absent_has(lc->c, ref_uid))
+		return CM_GC_OWNER_DANGLING;
 	cJSON *o = NULL;
 	int r = kube_client_get(lc->c->ctx->client, k, k->namespaced ? lc->ns : NULL,
 				kube_json_get_str(ref, "name"), &o, NULL);
-	if (r == -ENOENT)
+	if (r == -ENOENT) {
+		if (ref_uid)
+			absent_add(lc->c, ref_uid);
 		return CM_GC_OWNER_DANGLING;
+	}
 	if (r < 0)
 		return CM_GC_OWNER_SOLID; /* in doubt, keep */
 	controller_manager_gc_owner_t st = CM_GC_OWNER_SOLID;
-	if (!kube_streq(kube_json_get_str(o, "metadata.uid"), kube_json_get_str(ref, "uid")))
+	if (!kube_streq(kube_json_get_str(o, "metadata.uid"), ref_uid)) {
 		st = CM_GC_OWNER_DANGLING;
+		if (ref_uid)
+			absent_add(lc->c, ref_uid);
+	}
 	else if (controller_manager_gc_deleting_with(o, CM_FINALIZER_FOREGROUND))
 		st = CM_GC_OWNER_WAITING;
 	cJSON_Delete(o);
@@ -608,6 +640,8 @@ static void stop(void *state)
 			nx = n->next;
 			node_free(n);
 		}
+	for (size_t i = 0; i < ABSENT_CACHE; i++)
+		kube_free(c->absent[i]);
 	kube_free(c->infs);
 	pthread_mutex_destroy(&c->mu);
 	kube_free(c);
