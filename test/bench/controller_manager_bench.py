@@ -186,7 +186,17 @@ def main():
                     s.get("availableReplicas", 0) == ROLL)
         took = wait("rollout", rolled, 1800)
         print("rolling update of a %d-pod deployment (25%%/25%%): %.1f s" % (ROLL, took))
-        print("kube-controller-manager RSS at the end: %.1f MB" % rss_mb(kcm.pid))
+        print("kube-controller-manager RSS after the rollout: %.1f MB" % rss_mb(kcm.pid))
+
+        def npods():
+            st, lst = api.req("GET", "/api/v1/namespaces/default/pods?labelSelector=app%3Dbig&limit=1")
+            rem = lst.get("metadata", {}).get("remainingItemCount", 0) if st == 200 else 0
+            return len(lst.get("items", [])) + rem if st == 200 else -1
+        t0 = time.monotonic()
+        st, _ = api.req("DELETE", "/apis/apps/v1/namespaces/default/deployments/big")
+        assert st == 200
+        took = wait("collected", lambda: npods() == 0, 1800)
+        print("garbage collection of the %d-pod deployment (background): %.1f s" % (REPLICAS, took))
         stop.set()
     finally:
         for p in reversed(procs):
