@@ -71,11 +71,17 @@ fi
 
 if [ -x "$BIN/kube-controller-manager" ]; then
 	p=kube-controller-manager
+	# With no API server configured it exits 1 once the flags parsed.
+	KUBECONFIG=/nonexistent/kubeconfig
+	export KUBECONFIG
 	check_common $p master kubeconfig controllers concurrent-deployment-syncs node-monitor-grace-period \
 		cluster-cidr allocate-node-cidrs service-cluster-ip-range cluster-name root-ca-file \
 		service-account-private-key-file terminated-pod-gc-threshold secure-port port
-	expect $PARSED "$BIN/$p" --master=http://127.0.0.1:8080 --kubeconfig=/dev/null \
-		--address=127.0.0.1 --port=10252 --bind-address=127.0.0.1 --secure-port=10257 \
+	unset KUBECONFIG
+	# With one it runs until SIGTERM (timeout's 124); serving ports off so
+	# nothing else on the machine matters.
+	expect 124 timeout -s TERM 3 "$BIN/$p" --master=http://127.0.0.1:1 --kubeconfig=/dev/null \
+		--address=127.0.0.1 --port=0 --bind-address=127.0.0.1 --secure-port=0 \
 		--leader-elect=false --controllers='*,-ttl,bootstrapsigner' --concurrent-deployment-syncs=5 \
 		--concurrent_replicaset_syncs=5 --concurrent-rc-syncs 5 --concurrent-endpoint-syncs=5 \
 		--concurrent-namespace-syncs=10 --concurrent-gc-syncs=20 --node-monitor-grace-period=40s \
@@ -84,7 +90,12 @@ if [ -x "$BIN/kube-controller-manager" ]; then
 		--service-account-private-key-file=/x.key --root-ca-file=/ca.crt \
 		--cluster-signing-cert-file=/ca.crt --cluster-signing-key-file=/ca.key \
 		--terminated-pod-gc-threshold=100
+	if grep -q 'Started controllers' "$tmp/err" && grep -q 'shutting down' "$tmp/err"; then ok
+	else bad "$p did not start and stop its controllers: $(tail -3 "$tmp/err")"; fi
 	expect 2 "$BIN/$p" --node-monitor-grace-period=40
+	expect 1 "$BIN/$p" --master=http://127.0.0.1:1 --controllers='*,nosuch'
+	if grep -q '"nosuch" is not in the list of known controllers' "$tmp/err"; then ok
+	else bad "$p unknown controller: $(cat "$tmp/err")"; fi
 fi
 
 if [ -x "$BIN/kubelet" ]; then

@@ -1,0 +1,12 @@
+/*
+ * controller_manager_serviceaccount: the serviceaccount controller (see its .c file's opening
+ * comment for what it does, after upstream's controller of that name).
+ */
+#ifndef CONTROLLER_MANAGER_SERVICEACCOUNT_H
+#define CONTROLLER_MANAGER_SERVICEACCOUNT_H
+
+#include "controller_manager.h"
+
+extern const controller_manager_controller_t controller_manager_serviceaccount_controller;
+
+#endif
