@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	controller_manager_cron_t *c = NULL;
 	char *err = NULL;
 	if (controller_manager_cron_parse(s, "UTC", &c, &err) == 0) {
-		int64_t t = 1796313600; /* 2026-12-03 */
+		int64_t t = 1796256000; /* 2026-12-03 */
 		for (int i = 0; i < 8; i++) {
 			int64_t n = controller_manager_cron_next(c, t);
 			if (n < 0)
