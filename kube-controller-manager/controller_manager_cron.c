@@ -386,3 +386,34 @@ int64_t controller_manager_cron_next(const controller_manager_cron_t *c, int64_t
 	}
 	return -1;
 }
+
+int64_t controller_manager_cron_most_recent(const controller_manager_cron_t *c, int64_t after,
+					    int64_t now, int *ret_missed)
+{
+	int missed = 0;
+	int64_t t = after, last = -1;
+	for (;;) {
+		int64_t n = controller_manager_cron_next(c, t);
+		if (n < 0 || n > now)
+			break;
+		last = t = n;
+		if (++missed > 100)
+			break;
+	}
+	if (ret_missed)
+		*ret_missed = missed;
+	if (missed <= 100)
+		return last;
+	/* many missed: look back from now over growing windows */
+	static const int64_t windows[] = { 3600, 86400, 32 * 86400, 367 * 86400, 6 * 367 * 86400LL };
+	for (size_t i = 0; i < ARRAY_SIZE(windows); i++) {
+		int64_t s = KUBE_MAX(after, now - windows[i]);
+		int64_t found = -1;
+		for (int64_t n = controller_manager_cron_next(c, s); n >= 0 && n <= now;
+		     n = controller_manager_cron_next(c, n))
+			found = n;
+		if (found >= 0)
+			return found;
+	}
+	return last;
+}

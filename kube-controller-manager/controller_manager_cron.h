@@ -26,5 +26,10 @@ void controller_manager_cron_free(controller_manager_cron_t *c);
 /* The first activation strictly after t, or -1 when there is none within
  * five years (e.g. "0 0 30 2 *"). */
 int64_t controller_manager_cron_next(const controller_manager_cron_t *c, int64_t t);
+/* The most recent activation in (after, now], or -1 when none; *ret_missed
+ * (may be NULL) gets how many activations fell in that window, counted up
+ * to 101 (upstream warns past 100). */
+int64_t controller_manager_cron_most_recent(const controller_manager_cron_t *c, int64_t after,
+					    int64_t now, int *ret_missed);
 
 #endif

@@ -197,3 +197,21 @@ TEST(tzif_files)
 	const uint8_t junk[] = "TZif2 not really";
 	ASSERT_EQ(controller_manager_tz_from_data(junk, sizeof(junk), &tz), -EINVAL);
 }
+
+TEST(most_recent)
+{
+	controller_manager_cron_t *c;
+	int missed;
+	ASSERT_OK(controller_manager_cron_parse("*/5 * * * *", "UTC", &c, NULL));
+	int64_t base = ts("2026-12-03T10:00:00Z");
+	ASSERT_EQ(controller_manager_cron_most_recent(c, base, base + 299, &missed), -1);
+	ASSERT_EQ(missed, 0);
+	ASSERT_EQ(controller_manager_cron_most_recent(c, base, base + 300, &missed), base + 300);
+	ASSERT_EQ(missed, 1);
+	ASSERT_EQ(controller_manager_cron_most_recent(c, base, base + 1000, &missed), base + 900);
+	ASSERT_EQ(missed, 3);
+	/* a year late: more than 100 missed, still the latest */
+	ASSERT_EQ(controller_manager_cron_most_recent(c, base - 365 * 86400, base + 1000, &missed), base + 900);
+	ASSERT_EQ(missed, 101);
+	controller_manager_cron_free(c);
+}
