@@ -1,10 +1,12 @@
 /*
  * kube_healthz: the small HTTP(S) server every daemon other than the API
- * server runs for /healthz, /livez, /readyz and /metrics, as upstream's
+ * server runs (libkube's daemon layer: it uses net for serving and pki for
+ * the self-signed certificate) for /healthz, /livez, /readyz and /metrics, as upstream's
  * component-base does: the legacy insecure port (kube-scheduler 10251,
  * kube-controller-manager 10252, kubelet healthz 10248, kube-proxy 10256
  * and 10249) and the secure port (10259, 10257, ...) with a self-signed
- * certificate in cert_dir when no cert is given.
+ * certificate when no cert is given: kept in cert_dir when one is set,
+ * in memory otherwise (as upstream's --cert-dir "" does).
  *
  * Checks are named functions returning 0 (ok) or a negative errno with a
  * reason; /healthz and /readyz answer "ok" (200) or list failing checks
@@ -34,7 +36,7 @@ typedef struct kube_healthz_config {
 	const char *secure_address;	/* default "0.0.0.0" */
 	int secure_port;		/* 0: off */
 	const char *tls_cert_file, *tls_key_file;
-	const char *cert_dir;		/* where a self-signed pair is kept */
+	const char *cert_dir;		/* where a self-signed pair is kept; NULL: memory */
 	kube_metrics_t *metrics;	/* may be NULL: /metrics is 404 */
 } kube_healthz_config_t;
 

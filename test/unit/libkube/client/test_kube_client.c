@@ -1,0 +1,413 @@
+#include "kube_test.h"
+
+#include <pthread.h>
+
+#include "api/kube_json.h"
+#include "client/kube_client.h"
+#include "apiserver_fixture.h"
+
+static const kube_kind_t *kind(const char *group, const char *resource)
+{
+	size_t n;
+	const kube_kind_t *all = kube_kinds_all(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(all[i].group, group) == 0 && strcmp(all[i].resource, resource) == 0)
+			return &all[i];
+	return NULL;
+}
+
+static kube_client_t *client_for(const apiserver_fixture_t *f, double qps, int burst)
+{
+	kube_client_config_t cfg = { .server = f->url, .qps = qps, .burst = burst };
+	kube_client_t *c = NULL;
+
+	if (kube_client_new(&cfg, &c) < 0)
+		return NULL;
+	return c;
+}
+
+static cJSON *configmap(const char *name, const char *value)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	kube_json_set_str(o, "apiVersion", "v1");
+	kube_json_set_str(o, "kind", "ConfigMap");
+	kube_json_set_str(o, "metadata.name", name);
+	kube_json_set_str(o, "data.v", value);
+	return o;
+}
+
+TEST(client_paths_and_errno)
+{
+	const kube_kind_t *pods = kind("", "pods"), *deps = kind("apps", "deployments");
+	const kube_kind_t *nodes = kind("", "nodes");
+	char *p;
+
+	p = kube_client_path(pods, "ns", "p1", "binding", NULL);
+	ASSERT_STREQ(p, "/api/v1/namespaces/ns/pods/p1/binding");
+	kube_free(p);
+	p = kube_client_path(deps, NULL, NULL, NULL, "limit=5");
+	ASSERT_STREQ(p, "/apis/apps/v1/deployments?limit=5");
+	kube_free(p);
+	p = kube_client_path(nodes, "ignored", "n1", NULL, NULL);
+	ASSERT_STREQ(p, "/api/v1/nodes/n1");
+	kube_free(p);
+	p = kube_client_query_escape("app in (a,b), x!=y");
+	ASSERT_STREQ(p, "app%20in%20%28a%2Cb%29%2C%20x%21%3Dy");
+	kube_free(p);
+	ASSERT_EQ(kube_client_errno(404, "NotFound"), -ENOENT);
+	ASSERT_EQ(kube_client_errno(409, "AlreadyExists"), -EEXIST);
+	ASSERT_EQ(kube_client_errno(409, "Conflict"), -ESTALE);
+	ASSERT_EQ(kube_client_errno(410, "Expired"), -ETIME);
+	ASSERT_EQ(kube_client_errno(422, "Invalid"), -EDOM);
+	ASSERT_EQ(kube_client_errno(418, ""), -EPROTO);
+	{
+		kube_client_config_t cfg = { .server = "ftp://x" };
+		kube_client_t *c = NULL;
+
+		ASSERT_EQ(kube_client_new(&cfg, &c), -EINVAL);
+		cfg.server = "https://x";
+		cfg.ca_file = "/nonexistent/ca.crt";
+		ASSERT_EQ(kube_client_new(&cfg, &c), -ENOENT);
+	}
+}
+
+TEST(client_crud_against_apiserver)
+{
+	apiserver_fixture_t f;
+	const kube_kind_t *cms = kind("", "configmaps");
+	kube_client_status_t st = { 0 };
+	kube_client_t *c;
+	cJSON *obj = NULL, *in;
+	char *rv;
+
+	ASSERT_EQ(fixture_start(&f, NULL), 0);
+	c = client_for(&f, -1, 0);
+	ASSERT_NOT_NULL(c);
+
+	in = configmap("a", "1");
+	ASSERT_EQ(kube_client_create(c, cms, "default", in, &obj, NULL), 0);
+	ASSERT_STREQ(kube_json_get_str(obj, "metadata.namespace"), "default");
+	rv = kube_strdup(kube_json_get_str(obj, "metadata.resourceVersion"));
+	cJSON_Delete(obj);
+	ASSERT_EQ(kube_client_create(c, cms, "default", in, NULL, &st), -EEXIST);
+	ASSERT_EQ(st.code, 409);
+	ASSERT_STREQ(st.reason, "AlreadyExists");
+	ASSERT_STREQ(st.message, "configmaps \"a\" already exists");
+	kube_client_status_clear(&st);
+	cJSON_Delete(in);
+
+	ASSERT_EQ(kube_client_get(c, cms, "default", "a", &obj, NULL), 0);
+	ASSERT_STREQ(kube_json_get_str(obj, "data.v"), "1");
+	/* update with the current resourceVersion, then a stale one */
+	kube_json_set_str(obj, "data.v", "2");
+	ASSERT_EQ(kube_client_update(c, cms, NULL, NULL, obj, NULL, NULL), 0);
+	ASSERT_EQ(kube_client_update(c, cms, NULL, NULL, obj, NULL, &st), -ESTALE);
+	ASSERT_STREQ(st.reason, "Conflict");
+	kube_client_status_clear(&st);
+	cJSON_Delete(obj);
+
+	ASSERT_EQ(kube_client_patch(c, cms, "default", "a", NULL, NULL, "{\"data\":{\"w\":\"3\"}}",
+				    NULL, &obj, NULL), 0);
+	ASSERT_STREQ(kube_json_get_str(obj, "data.v"), "2");
+	ASSERT_STREQ(kube_json_get_str(obj, "data.w"), "3");
+	cJSON_Delete(obj);
+
+	ASSERT_EQ(kube_client_get(c, cms, "default", "nope", NULL, &st), -ENOENT);
+	ASSERT_EQ(st.code, 404);
+	ASSERT_STREQ(st.message, "configmaps \"nope\" not found");
+	kube_client_status_clear(&st);
+
+	{
+		kube_client_delete_opts_t d = KUBE_CLIENT_DELETE_OPTS_INIT;
+
+		d.precondition_resource_version = rv;
+		ASSERT_EQ(kube_client_delete(c, cms, "default", "a", &d, NULL, &st), -ESTALE);
+		kube_client_status_clear(&st);
+		ASSERT_EQ(kube_client_delete(c, cms, "default", "a", NULL, NULL, NULL), 0);
+		ASSERT_EQ(kube_client_delete(c, cms, "default", "a", NULL, NULL, NULL), -ENOENT);
+	}
+	kube_free(rv);
+
+	/* raw */
+	{
+		int code = 0;
+		char *body = NULL;
+		kube_client_raw_t req = { .method = "GET", .path = "/version" };
+
+		ASSERT_EQ(kube_client_raw(c, &req, &code, &body, NULL), 0);
+		ASSERT_EQ(code, 200);
+		ASSERT_NOT_NULL(strstr(body, "gitVersion"));
+		kube_free(body);
+	}
+	kube_client_free(c);
+	fixture_stop(&f);
+}
+
+TEST(client_list_all_pages_and_rate_limit)
+{
+	apiserver_fixture_t f;
+	const kube_kind_t *cms = kind("", "configmaps");
+	kube_client_list_opts_t lo = { .limit = 7 };
+	kube_client_stats_t stats;
+	kube_client_t *c;
+	cJSON *list = NULL;
+	int64_t t0;
+
+	ASSERT_EQ(fixture_start(&f, NULL), 0);
+	/* qps 20, burst 5: 25 creates take >= (25-5)/20 = 1 s */
+	c = client_for(&f, 20, 5);
+	t0 = kube_now_ns();
+	for (int i = 0; i < 25; i++) {
+		char name[16];
+		cJSON *o;
+
+		snprintf(name, sizeof(name), "cm-%02d", i);
+		o = configmap(name, "x");
+		ASSERT_EQ(kube_client_create(c, cms, "default", o, NULL, NULL), 0);
+		cJSON_Delete(o);
+	}
+	ASSERT_GE(kube_now_ns() - t0, 900000000LL);
+	kube_client_get_stats(c, &stats);
+	ASSERT_GE(stats.throttled_ns, 800000000ULL);
+	ASSERT_EQ(stats.requests, 25);
+
+	ASSERT_EQ(kube_client_list(c, cms, "default", &lo, &list, NULL), 0);
+	ASSERT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(list, "items")), 7);
+	ASSERT_NOT_NULL(kube_json_get_str(list, "metadata.continue"));
+	cJSON_Delete(list);
+	ASSERT_EQ(kube_client_list_all(c, cms, "default", &lo, &list, NULL), 0);
+	ASSERT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(list, "items")), 25);
+	ASSERT_NULL(kube_json_get_str(list, "metadata.continue"));
+	ASSERT_NOT_NULL(kube_json_get_str(list, "metadata.resourceVersion"));
+	ASSERT_STREQ(kube_json_get_str(list, "items[24].metadata.name"), "cm-24");
+	cJSON_Delete(list);
+
+	lo.label_selector = "app=nothing";
+	ASSERT_EQ(kube_client_list_all(c, cms, NULL, &lo, &list, NULL), 0);
+	ASSERT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(list, "items")), 0);
+	cJSON_Delete(list);
+	kube_client_free(c);
+	fixture_stop(&f);
+}
+
+typedef struct watch_rec {
+	int added, modified, deleted, bookmarks, errors;
+	int stop_after;
+	char last_error_reason[32];
+} watch_rec_t;
+
+static int rec_fn(const char *type, cJSON *obj, void *arg)
+{
+	watch_rec_t *r = arg;
+
+	if (strcmp(type, "ADDED") == 0)
+		r->added++;
+	else if (strcmp(type, "MODIFIED") == 0)
+		r->modified++;
+	else if (strcmp(type, "DELETED") == 0)
+		r->deleted++;
+	else if (strcmp(type, "BOOKMARK") == 0)
+		r->bookmarks++;
+	else if (strcmp(type, "ERROR") == 0) {
+		const char *reason = kube_json_get_str(obj, "reason");
+
+		r->errors++;
+		kube_strlcpy(r->last_error_reason, reason ? reason : "", sizeof(r->last_error_reason));
+	}
+	if (r->stop_after && r->added + r->modified + r->deleted >= r->stop_after)
+		return 7;
+	return 0;
+}
+
+typedef struct watch_thread {
+	kube_client_t *c;
+	const kube_kind_t *k;
+	kube_client_list_opts_t opts;
+	watch_rec_t rec;
+	int result;
+} watch_thread_t;
+
+static void *watch_main(void *arg)
+{
+	watch_thread_t *w = arg;
+
+	w->result = kube_client_watch(w->c, w->k, "default", &w->opts, rec_fn, &w->rec, NULL);
+	return NULL;
+}
+
+TEST(client_watch_events_stop_and_cancel)
+{
+	apiserver_fixture_t f;
+	const kube_kind_t *cms = kind("", "configmaps");
+	kube_client_t *c;
+	cJSON *o, *list = NULL;
+	watch_thread_t w = { 0 };
+	pthread_t th;
+	int64_t t0;
+
+	ASSERT_EQ(fixture_start(&f, NULL), 0);
+	c = client_for(&f, -1, 0);
+	ASSERT_EQ(kube_client_list(c, cms, "default", NULL, &list, NULL), 0);
+	w.c = c;
+	w.k = cms;
+	w.opts.resource_version = kube_json_get_str(list, "metadata.resourceVersion");
+	w.opts.allow_watch_bookmarks = true;
+	w.opts.cancel = kube_client_cancel_new();
+	w.rec.stop_after = 3;
+	ASSERT_EQ(pthread_create(&th, NULL, watch_main, &w), 0);
+	o = configmap("w", "1");
+	ASSERT_EQ(kube_client_create(c, cms, "default", o, NULL, NULL), 0);
+	cJSON_Delete(o);
+	ASSERT_EQ(kube_client_patch(c, cms, "default", "w", NULL, NULL, "{\"data\":{\"v\":\"2\"}}",
+				    NULL, NULL, NULL), 0);
+	ASSERT_EQ(kube_client_delete(c, cms, "default", "w", NULL, NULL, NULL), 0);
+	pthread_join(th, NULL);
+	ASSERT_EQ(w.result, 7);
+	ASSERT_EQ(w.rec.added, 1);
+	ASSERT_EQ(w.rec.modified, 1);
+	ASSERT_EQ(w.rec.deleted, 1);
+
+	/* cancel a watch with no events */
+	memset(&w.rec, 0, sizeof(w.rec));
+	ASSERT_EQ(pthread_create(&th, NULL, watch_main, &w), 0);
+	fixture_sleep_ms(200);
+	t0 = kube_now_ns();
+	kube_client_cancel_fire(w.opts.cancel);
+	pthread_join(th, NULL);
+	ASSERT_EQ(w.result, -ECANCELED);
+	ASSERT_LT(kube_now_ns() - t0, 500000000LL);
+	kube_client_cancel_free(w.opts.cancel);
+
+	/* server-side timeout ends the stream with 0 */
+	w.opts.cancel = NULL;
+	w.opts.timeout_seconds = 1;
+	watch_main(&w);
+	ASSERT_EQ(w.result, 0);
+	cJSON_Delete(list);
+	kube_client_free(c);
+	fixture_stop(&f);
+}
+
+TEST(client_watch_too_old_gives_error_event)
+{
+	const char *extra[] = { "--watch-cache-size=5", NULL };
+	apiserver_fixture_t f;
+	const kube_kind_t *cms = kind("", "configmaps");
+	kube_client_t *c;
+	cJSON *o, *got = NULL;
+	watch_thread_t w = { 0 };
+	char *rv;
+
+	ASSERT_EQ(fixture_start(&f, extra), 0);
+	c = client_for(&f, -1, 0);
+	o = configmap("old", "0");
+	ASSERT_EQ(kube_client_create(c, cms, "default", o, &got, NULL), 0);
+	cJSON_Delete(o);
+	rv = kube_strdup(kube_json_get_str(got, "metadata.resourceVersion"));
+	cJSON_Delete(got);
+	for (int i = 0; i < 10; i++) {
+		char p[64];
+
+		snprintf(p, sizeof(p), "{\"data\":{\"i\":\"%d\"}}", i);
+		ASSERT_EQ(kube_client_patch(c, cms, "default", "old", NULL, NULL, p, NULL, NULL,
+					    NULL), 0);
+	}
+	w.c = c;
+	w.k = cms;
+	w.opts.resource_version = rv;
+	w.opts.timeout_seconds = 2;
+	watch_main(&w);
+	ASSERT_EQ(w.rec.errors, 1);
+	ASSERT_STREQ(w.rec.last_error_reason, "Expired");
+	kube_free(rv);
+	kube_client_free(c);
+	fixture_stop(&f);
+}
+
+TEST(client_retries_connection_refused)
+{
+	kube_client_config_t cfg = { .server = NULL, .qps = -1, .max_retries = 3 };
+	kube_client_stats_t stats;
+	kube_client_t *c;
+	char url[64];
+	int64_t t0;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", fixture_free_port());
+	cfg.server = url;
+	ASSERT_EQ(kube_client_new(&cfg, &c), 0);
+	t0 = kube_now_ns();
+	ASSERT_EQ(kube_client_get(c, kind("", "nodes"), NULL, "n", NULL, NULL), -ECONNREFUSED);
+	/* 100 + 200 + 400 ms of backoff */
+	ASSERT_GE(kube_now_ns() - t0, 650000000LL);
+	kube_client_get_stats(c, &stats);
+	ASSERT_EQ(stats.requests, 4);
+	ASSERT_EQ(stats.retries, 3);
+	kube_client_free(c);
+}
+
+TEST(client_retry_survives_apiserver_restart)
+{
+	apiserver_fixture_t f;
+	const kube_kind_t *cms = kind("", "configmaps");
+	kube_client_t *c;
+	cJSON *o;
+
+	ASSERT_EQ(fixture_start(&f, NULL), 0);
+	c = client_for(&f, -1, 0);
+	o = configmap("r", "1");
+	ASSERT_EQ(kube_client_create(c, cms, "default", o, NULL, NULL), 0);
+	cJSON_Delete(o);
+	fixture_kill(&f, SIGTERM);
+	ASSERT_EQ(fixture_spawn(&f), 0);
+	/* the pooled connection is dead: the GET goes again on a new one */
+	ASSERT_EQ(kube_client_get(c, cms, "default", "r", NULL, NULL), 0);
+	kube_client_free(c);
+	fixture_stop(&f);
+}
+
+typedef struct par {
+	kube_client_t *c;
+	int id, ok;
+} par_t;
+
+static void *par_main(void *arg)
+{
+	par_t *p = arg;
+	const kube_kind_t *cms = kind("", "configmaps");
+
+	for (int i = 0; i < 20; i++) {
+		char name[32];
+		cJSON *o;
+
+		snprintf(name, sizeof(name), "p%d-%d", p->id, i);
+		o = configmap(name, "x");
+		if (kube_client_create(p->c, cms, "default", o, NULL, NULL) == 0 &&
+		    kube_client_get(p->c, cms, "default", name, NULL, NULL) == 0)
+			p->ok++;
+		cJSON_Delete(o);
+	}
+	return NULL;
+}
+
+TEST(client_thread_safe_pool)
+{
+	apiserver_fixture_t f;
+	kube_client_t *c;
+	pthread_t th[4];
+	par_t p[4];
+
+	ASSERT_EQ(fixture_start(&f, NULL), 0);
+	c = client_for(&f, -1, 0);
+	for (int i = 0; i < 4; i++) {
+		p[i] = (par_t){ .c = c, .id = i };
+		pthread_create(&th[i], NULL, par_main, &p[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		ASSERT_EQ(p[i].ok, 20);
+	}
+	kube_client_free(c);
+	fixture_stop(&f);
+}
