@@ -148,3 +148,41 @@ int64_t controller_manager_podutil_finish_time(const cJSON *pod)
 		return best;
 	return controller_manager_podutil_time(pod, "metadata.creationTimestamp", 0);
 }
+
+bool controller_manager_podutil_tolerates(const cJSON *tol, const cJSON *taint)
+{
+	const char *te = kube_json_get_str(tol, "effect");
+	if (te && *te && !kube_streq(te, kube_json_get_str(taint, "effect")))
+		return false;
+	const char *key = kube_json_get_str(tol, "key");
+	const char *op = kube_json_get_str(tol, "operator");
+	const char *tkey = kube_json_get_str(taint, "key");
+	if (kube_streq(op, "Exists"))
+		return !key || !*key || kube_streq(key, tkey);
+	if (op && *op && !kube_streq(op, "Equal"))
+		return false;
+	const char *v = kube_json_get_str(tol, "value"), *tv = kube_json_get_str(taint, "value");
+	return kube_streq(key ? key : "", tkey ? tkey : "") && kube_streq(v ? v : "", tv ? tv : "");
+}
+
+bool controller_manager_podutil_tolerated(const cJSON *tols, const cJSON *taint, int64_t *ret_seconds)
+{
+	bool any = false;
+	int64_t best = -1;
+	const cJSON *t;
+	cJSON_ArrayForEach(t, tols)
+	{
+		if (!controller_manager_podutil_tolerates(t, taint))
+			continue;
+		any = true;
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(t, "tolerationSeconds");
+		if (!cJSON_IsNumber(s))
+			continue; /* forever */
+		int64_t v = s->valuedouble < 0 ? 0 : (int64_t)s->valuedouble;
+		if (best < 0 || v < best)
+			best = v;
+	}
+	if (ret_seconds)
+		*ret_seconds = best;
+	return any;
+}

@@ -42,4 +42,11 @@ bool controller_manager_podutil_set_condition(cJSON *status, const char *type, c
  * PodScheduled condition's lastTransitionTime, else creationTimestamp. */
 int64_t controller_manager_podutil_finish_time(const cJSON *pod);
 
+/* Whether toleration tol tolerates taint (upstream's ToleratesTaint). */
+bool controller_manager_podutil_tolerates(const cJSON *tol, const cJSON *taint);
+/* Whether some toleration in the array tols tolerates taint; *ret_seconds
+ * (may be NULL) gets the smallest tolerationSeconds among the matching
+ * ones, or -1 when one of them tolerates forever. */
+bool controller_manager_podutil_tolerated(const cJSON *tols, const cJSON *taint, int64_t *ret_seconds);
+
 #endif
