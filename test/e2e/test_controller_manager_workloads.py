@@ -45,9 +45,11 @@ class Kcm:
     def __init__(self, tmpdir, url, *args):
         self.log_path = os.path.join(str(tmpdir), "kcm-%d.log" % free_port())
         self.log = open(self.log_path, "ab")
+        if not any(a.startswith("--controllers=") for a in args):
+            args = ("--controllers=" + CONTROLLERS,) + args
         self.proc = subprocess.Popen(
             [KCM, "--master=" + url, "--port=0", "--secure-port=0", "--leader-elect=false",
-             "--v=2", "--controllers=" + CONTROLLERS] + list(args),
+             "--v=2"] + list(args),
             stdout=self.log, stderr=subprocess.STDOUT)
         time.sleep(0.5)
         if self.proc.poll() is not None:
@@ -605,6 +607,39 @@ def test_podgc_orphans(rawhttp, ns, nodes):
     assert st == 201, body
     wait_for(lambda: rawhttp.get("/api/v1/namespaces/%s/pods/orphan" % ns)[0] == 404, timeout=40,
              what="podgc to delete the pod on a missing node")
+
+
+def test_nodeipam_unique_and_stable(server, rawhttp, tmp_path):
+    def mk(name):
+        st, body = rawhttp.post("/api/v1/nodes", {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name}})
+        assert st == 201, body
+
+    def cidr(name):
+        st, n = rawhttp.get("/api/v1/nodes/" + name)
+        return n.get("spec", {}).get("podCIDR")
+    args = ["--controllers=nodeipam", "--allocate-node-cidrs", "--cluster-cidr=10.200.0.0/16",
+            "--node-cidr-mask-size=24"]
+    k = Kcm(tmp_path, server.url, *args)
+    try:
+        for i in range(3):
+            mk("ipam-%d" % i)
+        got = [wait_for(lambda i=i: cidr("ipam-%d" % i), timeout=15, what="a podCIDR") for i in range(3)]
+        assert len(set(got)) == 3 and all(c.startswith("10.200.") and c.endswith("/24") for c in got), got
+        st, n = rawhttp.get("/api/v1/nodes/ipam-0")
+        assert n["spec"]["podCIDRs"] == [n["spec"]["podCIDR"]]
+    finally:
+        check_log(k.stop())
+    # a restarted controller keeps the existing allocations and avoids them
+    k = Kcm(tmp_path, server.url, *args)
+    try:
+        mk("ipam-3")
+        c3 = wait_for(lambda: cidr("ipam-3"), timeout=15, what="a podCIDR after restart")
+        assert c3 not in got
+        assert [cidr("ipam-%d" % i) for i in range(3)] == got
+    finally:
+        check_log(k.stop())
+    for i in range(4):
+        rawhttp.delete("/api/v1/nodes/ipam-%d" % i)
 
 
 # ---------------------------------------------------------------------------
