@@ -269,7 +269,8 @@ cJSON *controller_manager_endpoints_build(const cJSON *svc, const cJSON *const *
 		bool ready = publish || controller_manager_podutil_ready(pod);
 		cJSON_AddItemToArray(ready ? g->ready : g->not_ready, a);
 	}
-	qsort(gs.g, gs.n, sizeof(*gs.g), group_cmp);
+	if (gs.n > 1)
+		qsort(gs.g, gs.n, sizeof(*gs.g), group_cmp);
 	cJSON *ep = cJSON_CreateObject();
 	cJSON_AddStringToObject(ep, "apiVersion", "v1");
 	cJSON_AddStringToObject(ep, "kind", "Endpoints");
@@ -410,7 +411,8 @@ void controller_manager_endpointslice_plan(const cJSON *svc, const cJSON *const 
 		}
 		cJSON_AddItemToArray(g->ready, e);
 	}
-	qsort(gs.g, gs.n, sizeof(*gs.g), group_cmp);
+	if (gs.n > 1)
+		qsort(gs.g, gs.n, sizeof(*gs.g), group_cmp);
 
 	/* the desired slices: per port set, chunks of at most MAX endpoints */
 	cJSON *desired = cJSON_CreateArray();
