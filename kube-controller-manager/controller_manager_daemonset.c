@@ -114,6 +114,27 @@ static int64_t sync_ds(void *arg, const char *key)
 		na[i] = nodes.items[i]->json;
 	controller_manager_daemonset_plan_t p;
 	controller_manager_daemonset_plan(ds->json, na, nodes.n, pa, pods.n, hash, kube_wall_ns() / KUBE_NS_PER_SEC, &p);
+	if (ret == 0) {
+		const char **keep = kube_calloc(pods.n + 1, sizeof(char *));
+		char **owned = kube_calloc(pods.n + 1, sizeof(char *));
+		size_t nk = 0;
+		owned[0] = kube_asprintf("%s-%s", ds->name, hash);
+		keep[nk++] = owned[0];
+		for (size_t i = 0; i < pods.n; i++) {
+			const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				kube_json_get(pa[i], "metadata.labels"), "controller-revision-hash"));
+			if (h && nk < pods.n + 1) {
+				owned[nk] = kube_asprintf("%s-%s", ds->name, h);
+				keep[nk] = owned[nk];
+				nk++;
+			}
+		}
+		controller_manager_revision_trim(c->ctx->client, c->revs, ds->json, keep, nk);
+		for (size_t i = 0; i < nk; i++)
+			kube_free(owned[i]);
+		kube_free(owned);
+		kube_free(keep);
+	}
 	kube_free(pa);
 	kube_free(na);
 	kube_obj_list_clear(&pods);

@@ -2,6 +2,8 @@
 #include "controller_manager_revision.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "api/kube_json.h"
 #include "api/kube_kinds.h"
@@ -62,4 +64,40 @@ int controller_manager_revision_ensure(kube_client_t *c, kube_informer_t *revisi
 	int r = kube_client_create(c, kube_kinds_lookup("apps", "v1", "controllerrevisions"), ns, rev, NULL, NULL);
 	cJSON_Delete(rev);
 	return r == -EEXIST ? 0 : r;
+}
+
+static int by_revision(const void *a, const void *b)
+{
+	int64_t x = kube_json_get_int64((*(kube_obj_t *const *)a)->json, "revision", 0);
+	int64_t y = kube_json_get_int64((*(kube_obj_t *const *)b)->json, "revision", 0);
+	return x < y ? -1 : x > y;
+}
+
+void controller_manager_revision_trim(kube_client_t *c, kube_informer_t *revisions, const cJSON *owner,
+				      const char *const *keep, size_t n_keep)
+{
+	int64_t limit = kube_json_get_int64(owner, "spec.revisionHistoryLimit", 10);
+	const char *uid = kube_json_get_str(owner, "metadata.uid");
+	const char *ns = kube_json_get_str(owner, "metadata.namespace");
+	kube_obj_list_t l = { 0 };
+	kube_informer_list(revisions, ns, &l);
+	kube_obj_t **mine = kube_calloc(l.n + 1, sizeof(*mine));
+	size_t n = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		if (!uid || !kube_streq(controller_manager_podutil_controller_uid(l.items[i]->json), uid))
+			continue;
+		bool kept = false;
+		for (size_t k = 0; k < n_keep; k++)
+			kept |= kube_streq(keep[k], l.items[i]->name);
+		if (!kept)
+			mine[n++] = l.items[i];
+	}
+	if (limit >= 0 && (int64_t)n > limit) {
+		qsort(mine, n, sizeof(*mine), by_revision);
+		const kube_kind_t *k = kube_kinds_lookup("apps", "v1", "controllerrevisions");
+		for (size_t i = 0; i < n - (size_t)limit; i++)
+			kube_client_delete(c, k, ns, mine[i]->name, NULL, NULL, NULL);
+	}
+	kube_free(mine);
+	kube_obj_list_clear(&l);
 }

@@ -24,4 +24,10 @@ int64_t controller_manager_revision_max(kube_informer_t *revisions, const cJSON 
 /* The revision object named name in ns (a new reference) or NULL. */
 kube_obj_t *controller_manager_revision_get(kube_informer_t *revisions, const char *ns, const char *name);
 
+/* Delete owner's oldest revisions beyond spec.revisionHistoryLimit
+ * (default 10), never the ones named in keep (n_keep names: the revisions
+ * live pods use, the current and update ones). */
+void controller_manager_revision_trim(kube_client_t *c, kube_informer_t *revisions, const cJSON *owner,
+				      const char *const *keep, size_t n_keep);
+
 #endif

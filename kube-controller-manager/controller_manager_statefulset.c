@@ -84,6 +84,22 @@ static int64_t sync_sts(void *arg, const char *key)
 		pa[i] = pods.items[i]->json;
 	controller_manager_statefulset_plan_t p;
 	controller_manager_statefulset_plan(sts->json, pa, pods.n, rev, kube_wall_ns() / KUBE_NS_PER_SEC, &p);
+	if (ret == 0) {
+		const char **keep = kube_calloc(pods.n + 2, sizeof(char *));
+		size_t nk = 0;
+		keep[nk++] = rev;
+		const char *cr = kube_json_get_str(sts->json, "status.currentRevision");
+		if (cr)
+			keep[nk++] = cr;
+		for (size_t i = 0; i < pods.n && nk < pods.n + 2; i++) {
+			const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				kube_json_get(pa[i], "metadata.labels"), "controller-revision-hash"));
+			if (h)
+				keep[nk++] = h;
+		}
+		controller_manager_revision_trim(c->ctx->client, c->revs, sts->json, keep, nk);
+		kube_free(keep);
+	}
 	kube_free(pa);
 	kube_obj_list_clear(&pods);
 
