@@ -506,6 +506,7 @@ typedef struct call_opts {
 	const void *body;
 	size_t body_len;
 	int timeout_ms;
+	int max_retries; /* 0: the client's; -1: none */
 	bool no_retry;
 	kube_client_cancel_t *cancel;
 	kube_http_data_fn on_data;
@@ -522,6 +523,7 @@ static int client_call(kube_client_t *c, const call_opts_t *o, kube_http_respons
 	kube_http_request_t hreq = { 0 };
 	size_t nh = 0;
 	int attempt = 0;
+	int max_retries = o->max_retries < 0 ? 0 : o->max_retries > 0 ? o->max_retries : c->max_retries;
 
 	headers[nh++] = "Accept";
 	headers[nh++] = o->accept ? o->accept : "application/json";
@@ -553,7 +555,7 @@ static int client_call(kube_client_t *c, const call_opts_t *o, kube_http_respons
 		if (r < 0)
 			return r;
 		r = do_once(c, &hreq, o->cancel, &resp);
-		if (o->no_retry || attempt >= c->max_retries || r == -ECANCELED) {
+		if (o->no_retry || attempt >= max_retries || r == -ECANCELED) {
 			if (r == 0)
 				*ret_resp = resp;
 			return r;
@@ -601,6 +603,7 @@ int kube_client_raw(kube_client_t *c, const kube_client_raw_t *req, int *ret_cod
 		.body_len = req->body && !req->body_len ? strlen(req->body) : req->body_len,
 		.timeout_ms = req->timeout_ms,
 		.cancel = req->cancel,
+		.max_retries = req->max_retries,
 	};
 	kube_http_response_t resp = { 0 };
 	int r;

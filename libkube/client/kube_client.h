@@ -111,6 +111,7 @@ typedef struct kube_client_raw {
 	size_t body_len;
 	int timeout_ms;		/* 0: the client's */
 	kube_client_cancel_t *cancel;
+	int max_retries;	/* 0: the client's; -1: none */
 } kube_client_raw_t;
 int kube_client_raw(kube_client_t *c, const kube_client_raw_t *req, int *ret_code,
 		    char **ret_body, size_t *ret_len);

@@ -1,7 +1,7 @@
 /*
  * apiserver_fixture: the client tests' real API server. Forks the
  * kube-apiserver built next to the test binary (<build>/bin, found from
- * /proc/self/exe) on a free 127.0.0.1 port with --secure-port=0 and a
+ * /proc/self/exe, or $KUBE_BUILD/bin) on a free 127.0.0.1 port with --secure-port=0 and a
  * mkdtemp data dir, waits for /readyz, and stops it by PID. restart()
  * keeps the port and data dir. Header-only, static functions.
  */
@@ -135,11 +135,17 @@ static int fixture_start(apiserver_fixture_t *f, const char *const *extra)
 	if (n <= 0)
 		return -1;
 	self[n] = '\0';
-	p = strstr(self, "/test/unit/");
+	/* <build>/test/{unit,bench}/...: the last "/test/" */
+	p = NULL;
+	for (char *q = strstr(self, "/test/"); q; q = strstr(q + 1, "/test/"))
+		p = q;
 	if (!p)
 		return -1;
 	*p = '\0';
-	snprintf(f->bin, sizeof(f->bin), "%s/bin/kube-apiserver", self);
+	if (getenv("KUBE_BUILD") && *getenv("KUBE_BUILD"))
+		snprintf(f->bin, sizeof(f->bin), "%.3000s/bin/kube-apiserver", getenv("KUBE_BUILD"));
+	else
+		snprintf(f->bin, sizeof(f->bin), "%s/bin/kube-apiserver", self);
 	snprintf(f->dir, sizeof(f->dir), "/tmp/kube-client-test.XXXXXX");
 	if (!mkdtemp(f->dir))
 		return -1;
