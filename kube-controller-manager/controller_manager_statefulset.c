@@ -24,7 +24,7 @@
 
 typedef struct stsc {
 	controller_manager_ctx_t *ctx;
-	const kube_kind_t *sts_kind, *pod_kind, *rev_kind;
+	const kube_kind_t *sts_kind, *pod_kind, *rev_kind, *pvc_kind;
 	kube_informer_t *stss, *pods, *revs;
 	kube_events_t *events;
 	controller_manager_queue_t *q;
@@ -110,8 +110,28 @@ static int64_t sync_sts(void *arg, const char *key)
 	size_t n_created = 0;
 	for (size_t i = 0; i < p.n_create; i++) {
 		const char *r_for = (cur && *cur && p.create[i] < partition) ? cur : rev;
+		/* the pod's claims first, as upstream (kept when the pod goes) */
+		cJSON *claims = controller_manager_statefulset_claims(sts->json, p.create[i]);
+		const cJSON *pvc;
+		int r = 0;
+		cJSON_ArrayForEach(pvc, claims)
+		{
+			int e = kube_client_create(c->ctx->client, c->pvc_kind, ns, pvc, NULL, NULL);
+			if (e < 0 && e != -EEXIST) {
+				kube_events_eventf_kind(c->events, sts->json, "apps/v1", "StatefulSet", "Warning",
+							"FailedCreate", "create Claim %s for Pod %s-%lld in StatefulSet %s failed error: %s",
+							kube_json_get_str(pvc, "metadata.name"), sts->name,
+							(long long)p.create[i], sts->name, strerror(-e));
+				r = e;
+			}
+		}
+		cJSON_Delete(claims);
+		if (r < 0) {
+			ret = r;
+			break;
+		}
 		cJSON *pod = controller_manager_statefulset_pod(sts->json, p.create[i], r_for);
-		int r = kube_client_create(c->ctx->client, c->pod_kind, ns, pod, NULL, NULL);
+		r = kube_client_create(c->ctx->client, c->pod_kind, ns, pod, NULL, NULL);
 		const char *name = kube_json_get_str(pod, "metadata.name");
 		if (r < 0 && r != -EEXIST) {
 			kube_events_eventf_kind(c->events, sts->json, "apps/v1", "StatefulSet", "Warning", "FailedCreate",
@@ -163,6 +183,7 @@ static int start(controller_manager_ctx_t *ctx, void **ret_state)
 	c->sts_kind = kube_kinds_lookup("apps", "v1", "statefulsets");
 	c->pod_kind = kube_kinds_lookup("", "v1", "pods");
 	c->rev_kind = kube_kinds_lookup("apps", "v1", "controllerrevisions");
+	c->pvc_kind = kube_kinds_lookup("", "v1", "persistentvolumeclaims");
 	c->stss = kube_informer_factory_get(ctx->informers, c->sts_kind);
 	c->pods = kube_informer_factory_get(ctx->informers, c->pod_kind);
 	c->revs = kube_informer_factory_get(ctx->informers, c->rev_kind);

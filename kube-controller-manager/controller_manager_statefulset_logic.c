@@ -64,8 +64,75 @@ cJSON *controller_manager_statefulset_pod(const cJSON *sts, int64_t ordinal, con
 		cJSON_DeleteItemFromObjectCaseSensitive(spec, "subdomain");
 		cJSON_AddStringToObject(spec, "subdomain", svc);
 	}
+	/* volumes for the claim templates replace same-named template volumes */
+	const cJSON *ct;
+	cJSON_ArrayForEach(ct, kube_json_get(sts, "spec.volumeClaimTemplates"))
+	{
+		const char *claim = kube_json_get_str(ct, "metadata.name");
+		if (!claim)
+			continue;
+		cJSON *vols = cJSON_GetObjectItemCaseSensitive(spec, "volumes");
+		if (!cJSON_IsArray(vols)) {
+			cJSON_DeleteItemFromObjectCaseSensitive(spec, "volumes");
+			vols = cJSON_AddArrayToObject(spec, "volumes");
+		}
+		for (int i = cJSON_GetArraySize(vols) - 1; i >= 0; i--)
+			if (kube_streq(kube_json_get_str(cJSON_GetArrayItem(vols, i), "name"), claim))
+				cJSON_DeleteItemFromArray(vols, i);
+		cJSON *v = cJSON_CreateObject();
+		cJSON_AddStringToObject(v, "name", claim);
+		char cname[600];
+		snprintf(cname, sizeof(cname), "%s-%s", claim, name);
+		kube_json_set_str(v, "persistentVolumeClaim.claimName", cname);
+		cJSON_AddItemToArray(vols, v);
+	}
 	cJSON_AddItemToObject(pod, "spec", spec);
 	return pod;
+}
+
+cJSON *controller_manager_statefulset_claims(const cJSON *sts, int64_t ordinal)
+{
+	const char *set = kube_json_get_str(sts, "metadata.name");
+	const char *ns = kube_json_get_str(sts, "metadata.namespace");
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *ct;
+	cJSON_ArrayForEach(ct, kube_json_get(sts, "spec.volumeClaimTemplates"))
+	{
+		const char *claim = kube_json_get_str(ct, "metadata.name");
+		if (!claim)
+			continue;
+		cJSON *pvc = cJSON_CreateObject();
+		cJSON_AddStringToObject(pvc, "apiVersion", "v1");
+		cJSON_AddStringToObject(pvc, "kind", "PersistentVolumeClaim");
+		cJSON *meta = kube_json_dup(kube_json_get(ct, "metadata"));
+		if (!cJSON_IsObject(meta)) {
+			cJSON_Delete(meta);
+			meta = cJSON_CreateObject();
+		}
+		char cname[600];
+		snprintf(cname, sizeof(cname), "%s-%s-%lld", claim, set ? set : "", (long long)ordinal);
+		cJSON_DeleteItemFromObjectCaseSensitive(meta, "name");
+		cJSON_DeleteItemFromObjectCaseSensitive(meta, "namespace");
+		cJSON_AddStringToObject(meta, "name", cname);
+		if (ns)
+			cJSON_AddStringToObject(meta, "namespace", ns);
+		const cJSON *kv;
+		cJSON_ArrayForEach(kv, kube_json_get(sts, "spec.selector.matchLabels"))
+		{
+			cJSON *labels = cJSON_GetObjectItemCaseSensitive(meta, "labels");
+			if (!cJSON_IsObject(labels)) {
+				cJSON_DeleteItemFromObjectCaseSensitive(meta, "labels");
+				labels = cJSON_AddObjectToObject(meta, "labels");
+			}
+			cJSON_DeleteItemFromObjectCaseSensitive(labels, kv->string);
+			cJSON_AddItemToObject(labels, kv->string, kube_json_dup(kv));
+		}
+		cJSON_AddItemToObject(pvc, "metadata", meta);
+		const cJSON *spec = kube_json_get(ct, "spec");
+		cJSON_AddItemToObject(pvc, "spec", cJSON_IsObject(spec) ? kube_json_dup(spec) : cJSON_CreateObject());
+		cJSON_AddItemToArray(out, pvc);
+	}
+	return out;
 }
 
 void controller_manager_statefulset_plan_clear(controller_manager_statefulset_plan_t *p)

@@ -38,6 +38,10 @@ void controller_manager_statefulset_plan(const cJSON *sts, const cJSON *const *p
 void controller_manager_statefulset_plan_clear(controller_manager_statefulset_plan_t *p);
 /* The pod for ordinal at revision rev. */
 cJSON *controller_manager_statefulset_pod(const cJSON *sts, int64_t ordinal, const char *rev);
+/* The PersistentVolumeClaims pod ordinal needs, one per
+ * spec.volumeClaimTemplates entry, named "<claim>-<set>-<ordinal>" with the
+ * set's selector labels (an array; the pod from _pod refers to them). */
+cJSON *controller_manager_statefulset_claims(const cJSON *sts, int64_t ordinal);
 /* The ordinal of a pod named "<set>-<n>", or -1. */
 int64_t controller_manager_statefulset_ordinal(const char *set, const char *pod_name);
 

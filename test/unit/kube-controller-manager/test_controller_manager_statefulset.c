@@ -122,3 +122,24 @@ TEST(status_and_pod)
 	ASSERT_EQ(controller_manager_statefulset_ordinal("web", "webx-1"), -1);
 	ASSERT_EQ(controller_manager_statefulset_ordinal("web", "web-"), -1);
 }
+
+TEST(claims)
+{
+	cJSON *sts = parse("{\"metadata\":{\"name\":\"db\",\"namespace\":\"ns\"},\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"db\"}},"
+			   "\"template\":{\"spec\":{\"volumes\":[{\"name\":\"data\",\"emptyDir\":{}}],\"containers\":[{\"name\":\"c\"}]}},"
+			   "\"volumeClaimTemplates\":[{\"metadata\":{\"name\":\"data\"},\"spec\":{\"accessModes\":[\"ReadWriteOnce\"],"
+			   "\"resources\":{\"requests\":{\"storage\":\"1Gi\"}}}}]}}");
+	cJSON *claims = controller_manager_statefulset_claims(sts, 2);
+	ASSERT_EQ(cJSON_GetArraySize(claims), 1);
+	cJSON *c = cJSON_GetArrayItem(claims, 0);
+	ASSERT_STREQ(kube_json_get_str(c, "metadata.name"), "data-db-2");
+	ASSERT_STREQ(kube_json_get_str(c, "metadata.namespace"), "ns");
+	ASSERT_STREQ(kube_json_get_str(c, "metadata.labels.app"), "db");
+	ASSERT_STREQ(kube_json_get_str(c, "spec.resources.requests.storage"), "1Gi");
+	cJSON_Delete(claims);
+	cJSON *pd = controller_manager_statefulset_pod(sts, 2, "db-x");
+	ASSERT_EQ(cJSON_GetArraySize(kube_json_get(pd, "spec.volumes")), 1);
+	ASSERT_STREQ(kube_json_get_str(pd, "spec.volumes[0].persistentVolumeClaim.claimName"), "data-db-2");
+	cJSON_Delete(pd);
+	cJSON_Delete(sts);
+}
