@@ -702,3 +702,150 @@ def test_node_stops_heartbeating(server, rawhttp, ns, nodes, hollow_nodes):
         taints = [t for t in n["spec"].get("taints", []) if t["key"].startswith("node.kubernetes.io/unreachable")]
         return c and c["status"] == "True" and not taints
     wait_for(back, timeout=20, what="the node to come back untainted")
+
+
+# ---------------------------------------------------------------------------
+# With the real scheduler and hollow nodes (its own API server): a
+# DaemonSet lands on every node and is tolerated by taints, a StatefulSet
+# comes up in order, and the pods of a node that stops heartbeating are
+# evicted and their Job's replacements run elsewhere.
+
+SCHEDULER = os.path.join(BIN, "kube-scheduler")
+
+
+class SchedulerProc:
+    def __init__(self, tmpdir, url):
+        self.log_path = os.path.join(str(tmpdir), "scheduler-%d.log" % free_port())
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [SCHEDULER, "--master=" + url, "--port=0", "--secure-port=0", "--leader-elect=false", "--v=2"],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        time.sleep(0.5)
+        if self.proc.poll() is not None:
+            self.log.close()
+            pytest.skip("kube-scheduler does not run yet")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+
+def test_cluster_with_scheduler_and_hollow_nodes(start_server, hollow_nodes, tmp_path):
+    srv = start_server()
+    http_ = Http(srv)
+    sched = SchedulerProc(tmp_path, srv.url)
+    k = Kcm(tmp_path, srv.url, "--node-monitor-grace-period=4s", "--node-monitor-period=1s")
+    try:
+        hollow_nodes(srv.url, 2, "--name-prefix=hc-a-", "--node-lease-renew-interval=1s",
+                     "--node-status-report-frequency=1s")
+        b = hollow_nodes(srv.url, 1, "--name-prefix=hc-b-", "--node-lease-renew-interval=1s",
+                         "--node-status-report-frequency=1s")
+        hollow_nodes(srv.url, 1, "--name-prefix=hc-c-", "--node-lease-renew-interval=1s",
+                     "--node-status-report-frequency=1s", "--register-with-taints=dedicated=infra:NoSchedule")
+        all_nodes = ["hc-a-0", "hc-a-1", "hc-b-0", "hc-c-0"]
+        ns = "cluster"
+        http_.post("/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+
+        # DaemonSet: every node, the tainted one too (tolerated)
+        ds = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
+              "spec": {"selector": {"matchLabels": {"app": "agent"}},
+                       "template": {"metadata": {"labels": {"app": "agent"}},
+                                    "spec": {"tolerations": [{"key": "dedicated", "operator": "Exists"}],
+                                             "containers": [container()]}}}}
+        st, body = http_.post("/apis/apps/v1/namespaces/%s/daemonsets" % ns, ds)
+        assert st == 201, body
+        t0 = time.monotonic()
+
+        def ds_ready():
+            st, d = http_.get("/apis/apps/v1/namespaces/%s/daemonsets/agent" % ns)
+            return d if d.get("status", {}).get("numberReady") == 4 else None
+        d = wait_for(ds_ready, timeout=40, what="the DaemonSet on every node")
+        print("daemonset ready on 4 hollow nodes in %.1f s" % (time.monotonic() - t0))
+        pods = pods_of(http_, ns, "app%3Dagent")
+        assert sorted(p["spec"]["nodeName"] for p in pods) == all_nodes
+        assert d["status"]["desiredNumberScheduled"] == 4
+
+        # StatefulSet: in order, through the scheduler
+        sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web"},
+               "spec": {"replicas": 3, "serviceName": "web", "selector": {"matchLabels": {"app": "sts"}},
+                        "template": {"metadata": {"labels": {"app": "sts"}}, "spec": {"containers": [container()]}}}}
+        st, body = http_.post("/apis/apps/v1/namespaces/%s/statefulsets" % ns, sts)
+        assert st == 201, body
+        order = []
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 40:
+            pods = pods_of(http_, ns, "app%3Dsts")
+            ready = {p["metadata"]["name"] for p in pods if (condition(p, "Ready") or {}).get("status") == "True"}
+            for p in pods:
+                if p["metadata"]["name"] not in [o[0] for o in order]:
+                    order.append((p["metadata"]["name"], ready))
+            if len(ready) == 3:
+                break
+            time.sleep(0.05)
+        assert [o[0] for o in order] == ["web-0", "web-1", "web-2"], order
+        assert "web-0" in order[1][1] and "web-1" in order[2][1], order
+        print("statefulset of 3 ready in order through the scheduler in %.1f s" % (time.monotonic() - t0))
+
+        # a Job spread over the untainted nodes; hc-b-0 goes silent
+        tol = [{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute",
+                "tolerationSeconds": 2}]
+        aff = {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+            {"weight": 100, "podAffinityTerm": {"topologyKey": "kubernetes.io/hostname",
+                                                "labelSelector": {"matchLabels": {"app": "spread"}}}}]}}
+        job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "spread"},
+               "spec": {"parallelism": 3, "completions": 3,
+                        "template": {"metadata": {"labels": {"app": "spread"}},
+                                     "spec": {"restartPolicy": "Never", "tolerations": tol, "affinity": aff,
+                                              "containers": [container()]}}}}
+        st, body = http_.post("/apis/batch/v1/namespaces/%s/jobs" % ns, job)
+        assert st == 201, body
+
+        def running_on():
+            pods = [p for p in pods_of(http_, ns, "app%3Dspread") if not p["metadata"].get("deletionTimestamp")]
+            nodes_ = [p["spec"].get("nodeName") for p in pods if p["status"].get("phase") == "Running"]
+            return nodes_ if len(nodes_) == 3 else None
+        placed = wait_for(running_on, timeout=30, what="the job's pods to run")
+        if "hc-b-0" not in placed:
+            pytest.skip("the scheduler put no job pod on hc-b-0: %s" % placed)
+        victim = [p["metadata"]["name"] for p in pods_of(http_, ns, "app%3Dspread")
+                  if p["spec"].get("nodeName") == "hc-b-0"][0]
+        b.pause()
+        t0 = time.monotonic()
+
+        def unknown():
+            st, n = http_.get("/api/v1/nodes/hc-b-0")
+            c = condition(n, "Ready")
+            return c and c["status"] == "Unknown"
+        wait_for(unknown, timeout=20, what="hc-b-0 to go Unknown")
+        t_unknown = time.monotonic() - t0
+
+        def evicted():
+            st, p = http_.get("/api/v1/namespaces/%s/pods/%s" % (ns, victim))
+            return st == 404 or p["metadata"].get("deletionTimestamp")
+        wait_for(evicted, timeout=20, what="the pod on hc-b-0 to be evicted")
+        t_evicted = time.monotonic() - t0
+
+        def replaced():
+            pods = [p for p in pods_of(http_, ns, "app%3Dspread") if not p["metadata"].get("deletionTimestamp")]
+            live = [p for p in pods if p["status"].get("phase") == "Running" and p["spec"].get("nodeName") != "hc-b-0"]
+            return live if len(live) == 3 else None
+        wait_for(replaced, timeout=30, what="the replacement to run elsewhere")
+        t_replaced = time.monotonic() - t0
+        print("hc-b-0 Unknown after %.1f s, its pod evicted after %.1f s, replaced elsewhere after %.1f s"
+              % (t_unknown, t_evicted, t_replaced))
+        st, n = http_.get("/api/v1/nodes/hc-b-0")
+        keys = {(t["key"], t["effect"]) for t in n["spec"].get("taints", [])}
+        assert ("node.kubernetes.io/unreachable", "NoExecute") in keys
+        assert ("node.kubernetes.io/unreachable", "NoSchedule") in keys
+        b.resume()
+    finally:
+        check_log(k.stop())
+        check_log(sched.stop())
