@@ -133,6 +133,8 @@ static int64_t sync_cj(void *arg, const char *key)
 		p.status = NULL;
 		int r = kube_client_update(c->ctx->client, c->cj_kind, ns, "status", upd, NULL, NULL);
 		cJSON_Delete(upd);
+		if (r == 0)
+			controller_manager_queue_wait_rv(c->cjs, ns, cj->name, cj->resource_version, 1000);
 		if (r < 0 && ret == 0)
 			ret = r;
 	}

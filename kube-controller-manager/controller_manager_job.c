@@ -129,6 +129,8 @@ static int64_t sync_job(void *arg, const char *key)
 		p.status = NULL;
 		int r = kube_client_update(c->ctx->client, c->job_kind, ns, "status", upd, NULL, NULL);
 		cJSON_Delete(upd);
+		if (r == 0)
+			controller_manager_queue_wait_rv(c->jobs, ns, job->name, job->resource_version, 1000);
 		if (r < 0)
 			ret = r;
 	}

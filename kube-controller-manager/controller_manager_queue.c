@@ -131,3 +131,20 @@ bool controller_manager_queue_wait_cache(kube_informer_t *inf, const char *ns, c
 		nanosleep(&ts, NULL);
 	}
 }
+
+void controller_manager_queue_wait_rv(kube_informer_t *inf, const char *ns, const char *name, const char *old_rv,
+				      int64_t timeout_ms)
+{
+	if (!old_rv || !name)
+		return;
+	int64_t deadline = kube_now_ns() + timeout_ms * 1000000;
+	for (;;) {
+		kube_obj_t *o = kube_informer_get(inf, ns, name);
+		bool done = !o || !kube_streq(o->resource_version, old_rv);
+		kube_obj_unref(o);
+		if (done || kube_now_ns() > deadline)
+			return;
+		struct timespec ts = { 0, 10 * 1000000 };
+		nanosleep(&ts, NULL);
+	}
+}

@@ -48,4 +48,11 @@ void controller_manager_queue_add_owner(controller_manager_queue_t *q, const kub
 bool controller_manager_queue_wait_cache(kube_informer_t *inf, const char *ns, char *const *names,
 					 size_t n, bool present, int64_t timeout_ms);
 
+/* After a write: wait (up to timeout_ms) until the informer's copy of
+ * ns/name is no longer at old_rv (the version the write started from) or
+ * is gone, so the next sync does not start from the stale copy (watch
+ * events arrive in order, so any newer version includes the write). */
+void controller_manager_queue_wait_rv(kube_informer_t *inf, const char *ns, const char *name, const char *old_rv,
+				      int64_t timeout_ms);
+
 #endif

@@ -164,6 +164,8 @@ static int64_t sync_sts(void *arg, const char *key)
 		p.status = NULL;
 		int r = kube_client_update(c->ctx->client, c->sts_kind, ns, "status", upd, NULL, NULL);
 		cJSON_Delete(upd);
+		if (r == 0)
+			controller_manager_queue_wait_rv(c->stss, ns, sts->name, sts->resource_version, 1000);
 		if (r < 0 && ret == 0)
 			ret = r;
 	}
