@@ -1,0 +1,448 @@
+/* controller_manager_job_logic: Job decisions, see the header. */
+#include "controller_manager_job_logic.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/kube_json.h"
+#include "core/kube_buf.h"
+#include "controller_manager_podutil.h"
+
+#define MAX_INDEXED_COMPLETIONS 100000
+
+void controller_manager_job_plan_clear(controller_manager_job_plan_t *p)
+{
+	cJSON_Delete(p->status);
+	kube_free(p->indexes);
+	for (size_t i = 0; i < p->n_deletes; i++)
+		kube_free(p->deletes[i]);
+	kube_free(p->deletes);
+	memset(p, 0, sizeof(*p));
+}
+
+bool controller_manager_job_finished(const cJSON *job, int64_t *ret_time)
+{
+	const cJSON *c;
+	cJSON_ArrayForEach(c, kube_json_get(job, "status.conditions"))
+	{
+		const char *t = kube_json_get_str(c, "type");
+		if ((kube_streq(t, "Complete") || kube_streq(t, "Failed")) &&
+		    kube_streq(kube_json_get_str(c, "status"), "True")) {
+			if (ret_time)
+				*ret_time = controller_manager_podutil_time(c, "lastTransitionTime", 0);
+			return true;
+		}
+	}
+	return false;
+}
+
+int controller_manager_job_pod_index(const cJSON *pod)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(kube_json_get(pod, "metadata.annotations"),
+							  CONTROLLER_MANAGER_JOB_INDEX_KEY);
+	const char *s = cJSON_GetStringValue(a);
+	if (!s || !*s || strlen(s) > 9)
+		return -1;
+	for (const char *p = s; *p; p++)
+		if (*p < '0' || *p > '9')
+			return -1;
+	if (s[0] == '0' && s[1])
+		return -1;
+	return atoi(s);
+}
+
+char *controller_manager_job_format_indexes(const bool *set, int n)
+{
+	kube_buf_t b = KUBE_BUF_INIT;
+	for (int i = 0; i < n;) {
+		if (!set[i]) {
+			i++;
+			continue;
+		}
+		int j = i;
+		while (j + 1 < n && set[j + 1])
+			j++;
+		if (b.len)
+			kube_buf_append(&b, ",", 1);
+		if (j == i)
+			kube_buf_printf(&b, "%d", i);
+		else
+			kube_buf_printf(&b, "%d-%d", i, j);
+		i = j + 1;
+	}
+	return kube_buf_steal(&b);
+}
+
+void controller_manager_job_parse_indexes(const char *s, bool *set, int n)
+{
+	while (s && *s) {
+		char *end;
+		long a = strtol(s, &end, 10), b = a;
+		if (end == s)
+			return;
+		if (*end == '-') {
+			const char *q = end + 1;
+			b = strtol(q, &end, 10);
+			if (end == q)
+				return;
+		}
+		for (long i = a < 0 ? 0 : a; i <= b && i < n; i++)
+			set[i] = true;
+		if (*end != ',')
+			return;
+		s = end + 1;
+	}
+}
+
+cJSON *controller_manager_job_pod(const cJSON *job, int index)
+{
+	const char *name = kube_json_get_str(job, "metadata.name");
+	const char *ns = kube_json_get_str(job, "metadata.namespace");
+	cJSON *tmpl = kube_json_get(job, "spec.template");
+	cJSON *pod = cJSON_CreateObject();
+	cJSON_AddStringToObject(pod, "apiVersion", "v1");
+	cJSON_AddStringToObject(pod, "kind", "Pod");
+	cJSON *meta = kube_json_dup(cJSON_GetObjectItemCaseSensitive(tmpl, "metadata"));
+	if (!cJSON_IsObject(meta)) {
+		cJSON_Delete(meta);
+		meta = cJSON_CreateObject();
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(meta, "name");
+	cJSON_DeleteItemFromObjectCaseSensitive(meta, "namespace");
+	cJSON_DeleteItemFromObjectCaseSensitive(meta, "generateName");
+	cJSON_AddItemToObject(pod, "metadata", meta);
+	cJSON *spec = kube_json_dup(cJSON_GetObjectItemCaseSensitive(tmpl, "spec"));
+	cJSON_AddItemToObject(pod, "spec", spec ? spec : cJSON_CreateObject());
+	spec = cJSON_GetObjectItemCaseSensitive(pod, "spec");
+
+	_cleanup_free_ char *gen = index >= 0 ? kube_asprintf("%s-%d-", name ? name : "job", index)
+					      : kube_asprintf("%s-", name ? name : "job");
+	cJSON_AddStringToObject(meta, "generateName", gen);
+	if (ns)
+		cJSON_AddStringToObject(meta, "namespace", ns);
+	cJSON *refs = cJSON_AddArrayToObject(meta, "ownerReferences");
+	cJSON_AddItemToArray(refs, controller_manager_podutil_owner_ref(job, "batch/v1", "Job"));
+	if (index >= 0) {
+		char ibuf[16];
+		snprintf(ibuf, sizeof(ibuf), "%d", index);
+		kube_json_set(meta, "annotations['" CONTROLLER_MANAGER_JOB_INDEX_KEY "']",
+			      cJSON_CreateString(ibuf));
+		kube_json_set(meta, "labels['" CONTROLLER_MANAGER_JOB_INDEX_KEY "']",
+			      cJSON_CreateString(ibuf));
+		_cleanup_free_ char *host = kube_asprintf("%s-%d", name ? name : "job", index);
+		cJSON_DeleteItemFromObjectCaseSensitive(spec, "hostname");
+		cJSON_AddStringToObject(spec, "hostname", host);
+		cJSON *c;
+		const char *lists[] = { "containers", "initContainers" };
+		for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+			cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(spec, lists[l]))
+			{
+				cJSON *env = cJSON_GetObjectItemCaseSensitive(c, "env");
+				if (!cJSON_IsArray(env)) {
+					cJSON_DeleteItemFromObjectCaseSensitive(c, "env");
+					env = cJSON_AddArrayToObject(c, "env");
+				}
+				bool has = false;
+				cJSON *e;
+				cJSON_ArrayForEach(e, env)
+				{
+					if (kube_streq(kube_json_get_str(e, "name"), "JOB_COMPLETION_INDEX"))
+						has = true;
+				}
+				if (has)
+					continue;
+				e = cJSON_CreateObject();
+				cJSON_AddStringToObject(e, "name", "JOB_COMPLETION_INDEX");
+				kube_json_set_str(e, "valueFrom.fieldRef.fieldPath",
+						  "metadata.labels['" CONTROLLER_MANAGER_JOB_INDEX_KEY "']");
+				cJSON_AddItemToArray(env, e);
+			}
+		}
+	}
+	return pod;
+}
+
+static void add_delete(controller_manager_job_plan_t *p, const cJSON *pod)
+{
+	const char *name = kube_json_get_str(pod, "metadata.name");
+	if (!name)
+		return;
+	p->deletes = kube_realloc(p->deletes, (p->n_deletes + 1) * sizeof(char *));
+	p->deletes[p->n_deletes++] = kube_strdup(name);
+}
+
+/* Deletion order: not ready before ready, then newest first. */
+static int delete_order(const void *a, const void *b)
+{
+	const cJSON *pa = *(const cJSON *const *)a, *pb = *(const cJSON *const *)b;
+	bool ra = controller_manager_podutil_ready(pa), rb = controller_manager_podutil_ready(pb);
+	if (ra != rb)
+		return ra ? 1 : -1;
+	int64_t ta = controller_manager_podutil_time(pa, "metadata.creationTimestamp", 0);
+	int64_t tb = controller_manager_podutil_time(pb, "metadata.creationTimestamp", 0);
+	if (ta != tb)
+		return ta > tb ? -1 : 1;
+	const char *na = kube_json_get_str(pa, "metadata.name"), *nb = kube_json_get_str(pb, "metadata.name");
+	return strcmp(nb ? nb : "", na ? na : "");
+}
+
+static void set_count(cJSON *status, const char *key, int64_t v, bool omit_zero)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(status, key);
+	if (v || !omit_zero)
+		cJSON_AddNumberToObject(status, key, (double)v);
+}
+
+/* Remaining pod-creation backoff after failures since the last success. */
+static int64_t backoff_remaining(const cJSON *const *pods, size_t n, int64_t now)
+{
+	int64_t last_success = -1, last_failure = -1;
+	for (size_t i = 0; i < n; i++)
+		if (kube_streq(kube_json_get_str(pods[i], "status.phase"), "Succeeded")) {
+			int64_t t = controller_manager_podutil_finish_time(pods[i]);
+			if (t > last_success)
+				last_success = t;
+		}
+	int failures = 0;
+	for (size_t i = 0; i < n; i++)
+		if (kube_streq(kube_json_get_str(pods[i], "status.phase"), "Failed")) {
+			int64_t t = controller_manager_podutil_finish_time(pods[i]);
+			if (t < last_success)
+				continue;
+			failures++;
+			if (t > last_failure)
+				last_failure = t;
+		}
+	if (!failures)
+		return 0;
+	int64_t delay = CONTROLLER_MANAGER_JOB_BACKOFF_BASE;
+	for (int i = 1; i < failures && delay < CONTROLLER_MANAGER_JOB_BACKOFF_MAX; i++)
+		delay *= 2;
+	if (delay > CONTROLLER_MANAGER_JOB_BACKOFF_MAX)
+		delay = CONTROLLER_MANAGER_JOB_BACKOFF_MAX;
+	int64_t rem = last_failure + delay - now;
+	return rem > 0 ? rem : 0;
+}
+
+static void requeue(controller_manager_job_plan_t *p, int64_t after)
+{
+	if (after < 0)
+		return;
+	if (p->requeue_after < 0 || after < p->requeue_after)
+		p->requeue_after = after;
+}
+
+void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, size_t n_pods,
+				 int64_t now, controller_manager_job_plan_t *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->requeue_after = -1;
+
+	int64_t finish;
+	if (controller_manager_job_finished(job, &finish)) {
+		int64_t ttl = kube_json_get_int64(job, "spec.ttlSecondsAfterFinished", -1);
+		if (ttl >= 0) {
+			if (now >= finish + ttl)
+				p->delete_job = true;
+			else
+				requeue(p, finish + ttl - now);
+		}
+		return;
+	}
+
+	const cJSON *old = kube_json_get(job, "status");
+	cJSON *st = cJSON_IsObject(old) ? kube_json_dup(old) : cJSON_CreateObject();
+	int64_t parallelism = kube_json_get_int64(job, "spec.parallelism", 1);
+	int64_t completions = kube_json_get_int64(job, "spec.completions", -1);
+	int64_t backoff_limit = kube_json_get_int64(job, "spec.backoffLimit", 6);
+	int64_t deadline = kube_json_get_int64(job, "spec.activeDeadlineSeconds", -1);
+	bool indexed = kube_streq(kube_json_get_str(job, "spec.completionMode"), "Indexed") &&
+		       completions >= 0 && completions <= MAX_INDEXED_COMPLETIONS;
+	bool suspend = kube_json_get_bool(job, "spec.suspend", false);
+	if (parallelism < 0)
+		parallelism = 0;
+
+	/* classify the pods */
+	const cJSON **active = kube_calloc(n_pods + 1, sizeof(*active));
+	size_t n_active = 0;
+	int64_t ready = 0, terminating = 0, n_succeeded = 0, n_failed = 0;
+	bool *done = indexed ? kube_calloc((size_t)completions + 1, sizeof(bool)) : NULL;
+	if (done)
+		controller_manager_job_parse_indexes(kube_json_get_str(old, "completedIndexes"), done,
+						     (int)completions);
+	for (size_t i = 0; i < n_pods; i++) {
+		const cJSON *pod = pods[i];
+		const char *ph = kube_json_get_str(pod, "status.phase");
+		if (kube_streq(ph, "Succeeded")) {
+			int idx = indexed ? controller_manager_job_pod_index(pod) : -1;
+			if (!indexed)
+				n_succeeded++;
+			else if (idx >= 0 && idx < completions)
+				done[idx] = true;
+		} else if (kube_streq(ph, "Failed")) {
+			n_failed++;
+		} else if (controller_manager_podutil_deleting(pod)) {
+			terminating++;
+		} else {
+			active[n_active++] = pod;
+			if (controller_manager_podutil_ready(pod))
+				ready++;
+		}
+	}
+	int64_t succeeded;
+	if (indexed) {
+		succeeded = 0;
+		for (int64_t i = 0; i < completions; i++)
+			succeeded += done[i];
+	} else {
+		succeeded = KUBE_MAX(n_succeeded, kube_json_get_int64(old, "succeeded", 0));
+	}
+	int64_t failed = KUBE_MAX(n_failed, kube_json_get_int64(old, "failed", 0));
+
+	/* suspension and start time */
+	bool was_suspended = controller_manager_podutil_condition_true(job, "Suspended");
+	if (!suspend && was_suspended) {
+		controller_manager_podutil_set_condition(st, "Suspended", "False", "JobResumed",
+							 "Job resumed", now, true);
+		controller_manager_podutil_set_time(st, "startTime", now);
+		p->event_type = "Normal";
+		p->event_reason = "Resumed";
+		p->event_message = "Job resumed";
+	}
+	if (!suspend && !kube_json_get(st, "startTime"))
+		controller_manager_podutil_set_time(st, "startTime", now);
+	int64_t start = controller_manager_podutil_time(st, "startTime", now);
+
+	/* finished? */
+	const char *fail_reason = NULL, *fail_message = NULL;
+	if (failed > backoff_limit) {
+		fail_reason = "BackoffLimitExceeded";
+		fail_message = "Job has reached the specified backoff limit";
+	} else if (deadline >= 0 && !suspend && now - start >= deadline) {
+		fail_reason = "DeadlineExceeded";
+		fail_message = "Job was active longer than specified deadline";
+	} else if (deadline >= 0 && !suspend) {
+		requeue(p, start + deadline - now);
+	}
+	bool complete = false;
+	if (!fail_reason) {
+		if (indexed || completions >= 0)
+			complete = succeeded >= completions;
+		else
+			complete = succeeded > 0 && n_active == 0;
+	}
+
+	int64_t n_active_after = (int64_t)n_active;
+	if (fail_reason || complete || suspend) {
+		for (size_t i = 0; i < n_active; i++)
+			add_delete(p, active[i]);
+		terminating += (int64_t)n_active;
+		n_active_after = 0;
+		ready = 0;
+	}
+	if (fail_reason) {
+		controller_manager_podutil_set_condition(st, "FailureTarget", "True", fail_reason,
+							 fail_message, now, true);
+		controller_manager_podutil_set_condition(st, "Failed", "True", fail_reason, fail_message,
+							 now, true);
+		p->event_type = "Warning";
+		p->event_reason = fail_reason;
+		p->event_message = fail_message;
+	} else if (complete) {
+		controller_manager_podutil_set_condition(st, "SuccessCriteriaMet", "True",
+							 "CompletionsReached",
+							 "Reached expected number of succeeded pods",
+							 now, true);
+		controller_manager_podutil_set_condition(st, "Complete", "True", "CompletionsReached",
+							 "Reached expected number of succeeded pods",
+							 now, true);
+		controller_manager_podutil_set_time(st, "completionTime", now);
+		p->event_type = "Normal";
+		p->event_reason = "Completed";
+		p->event_message = "Job completed";
+	} else if (suspend) {
+		if (controller_manager_podutil_set_condition(st, "Suspended", "True", "JobSuspended",
+							     "Job suspended", now, true)) {
+			p->event_type = "Normal";
+			p->event_reason = "Suspended";
+			p->event_message = "Job suspended";
+		}
+	} else if (indexed) {
+		/* one active pod per wanted index; the rest go */
+		bool *covered = kube_calloc((size_t)completions + 1, sizeof(bool));
+		int64_t valid = 0;
+		for (size_t i = 0; i < n_active; i++) {
+			int idx = controller_manager_job_pod_index(active[i]);
+			if (idx < 0 || idx >= completions || done[idx] || covered[idx]) {
+				add_delete(p, active[i]);
+				n_active_after--;
+				continue;
+			}
+			covered[idx] = true;
+			valid++;
+		}
+		if (valid > parallelism) {
+			for (int64_t idx = completions - 1; idx >= 0 && valid > parallelism; idx--) {
+				if (!covered[idx])
+					continue;
+				for (size_t i = 0; i < n_active; i++)
+					if (controller_manager_job_pod_index(active[i]) == idx) {
+						add_delete(p, active[i]);
+						n_active_after--;
+						break;
+					}
+				valid--;
+			}
+		} else {
+			int64_t room = KUBE_MIN(parallelism - valid, CONTROLLER_MANAGER_JOB_BURST);
+			int64_t rem = room > 0 ? backoff_remaining(pods, n_pods, now) : 0;
+			if (rem > 0) {
+				requeue(p, rem);
+				room = 0;
+			}
+			p->indexes = kube_calloc((size_t)(room > 0 ? room : 1), sizeof(int));
+			for (int64_t idx = 0; idx < completions && (int64_t)p->n_indexes < room; idx++)
+				if (!done[idx] && !covered[idx])
+					p->indexes[p->n_indexes++] = (int)idx;
+		}
+		kube_free(covered);
+	} else {
+		int64_t want;
+		if (completions < 0)
+			want = succeeded > 0 ? (int64_t)n_active : parallelism;
+		else
+			want = KUBE_MAX(0, KUBE_MIN(completions - succeeded, parallelism));
+		if ((int64_t)n_active > want) {
+			qsort(active, n_active, sizeof(*active), delete_order);
+			for (size_t i = 0; i < n_active - (size_t)want; i++)
+				add_delete(p, active[i]);
+			n_active_after = want;
+		} else if (want > (int64_t)n_active) {
+			int64_t rem = backoff_remaining(pods, n_pods, now);
+			if (rem > 0)
+				requeue(p, rem);
+			else
+				p->create = (int)KUBE_MIN(want - (int64_t)n_active, CONTROLLER_MANAGER_JOB_BURST);
+		}
+	}
+
+	set_count(st, "active", n_active_after, true);
+	set_count(st, "succeeded", succeeded, true);
+	set_count(st, "failed", failed, true);
+	set_count(st, "ready", ready, false);
+	set_count(st, "terminating", terminating, false);
+	if (indexed) {
+		char *s = controller_manager_job_format_indexes(done, (int)completions);
+		cJSON_DeleteItemFromObjectCaseSensitive(st, "completedIndexes");
+		if (*s)
+			cJSON_AddStringToObject(st, "completedIndexes", s);
+		kube_free(s);
+	}
+	if (cJSON_IsObject(old) && kube_json_equal(old, st))
+		cJSON_Delete(st);
+	else
+		p->status = st;
+	kube_free(done);
+	kube_free(active);
+}

@@ -1,0 +1,58 @@
+/*
+ * controller_manager_nodelifecycle_logic: the node lifecycle controller's
+ * decisions as pure functions. Health: the controller notes, on its own
+ * clock, when it last saw a node's Ready heartbeat (lastHeartbeatTime) or
+ * its kube-node-lease Lease renewTime change; a node not heard from for
+ * the grace period (--node-monitor-grace-period, 40 s; the startup grace
+ * period for nodes that never posted Ready) gets its Ready,
+ * MemoryPressure, DiskPressure and PIDPressure conditions set Unknown
+ * (reason NodeStatusUnknown, "Kubelet stopped posting node status.").
+ * Taints: node.kubernetes.io/not-ready or unreachable with NoExecute
+ * (timeAdded) for a Ready condition False or Unknown, plus the NoSchedule
+ * condition taints (not-ready, unreachable, memory-, disk-, pid-pressure,
+ * network-unavailable, unschedulable), removed once the node recovers.
+ * Eviction (the NoExecute taint manager): a pod on a node with NoExecute
+ * taints goes when one is not tolerated, or after the smallest matching
+ * tolerationSeconds from the taint's timeAdded. Times are Unix seconds on
+ * the controller's clock.
+ */
+#ifndef CONTROLLER_MANAGER_NODELIFECYCLE_LOGIC_H
+#define CONTROLLER_MANAGER_NODELIFECYCLE_LOGIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#define CONTROLLER_MANAGER_TAINT_NOT_READY "node.kubernetes.io/not-ready"
+#define CONTROLLER_MANAGER_TAINT_UNREACHABLE "node.kubernetes.io/unreachable"
+
+/* What the controller remembers of one node. */
+typedef struct controller_manager_nodelc_health {
+	char *heartbeat;	/* last seen Ready lastHeartbeatTime */
+	char *lease_renew;	/* last seen Lease spec.renewTime */
+	int64_t probe;		/* when either last changed (our clock) */
+} controller_manager_nodelc_health_t;
+
+void controller_manager_nodelc_health_clear(controller_manager_nodelc_health_t *h);
+/* Note node's heartbeat and its lease (may be NULL) at now. */
+void controller_manager_nodelc_observe(controller_manager_nodelc_health_t *h, const cJSON *node,
+				       const cJSON *lease, int64_t now);
+
+typedef struct controller_manager_nodelc_plan {
+	cJSON *status;	/* new status (conditions set Unknown), or NULL */
+	cJSON *taints;	/* new spec.taints (maybe empty), or NULL when unchanged */
+	bool became_unknown;
+	int64_t recheck_after; /* seconds until the node would go stale; -1 none */
+} controller_manager_nodelc_plan_t;
+
+void controller_manager_nodelc_plan(const cJSON *node, const controller_manager_nodelc_health_t *h,
+				    int64_t now, int64_t grace, int64_t startup_grace,
+				    controller_manager_nodelc_plan_t *ret);
+void controller_manager_nodelc_plan_clear(controller_manager_nodelc_plan_t *p);
+
+/* When pod must be evicted given the node's taints: -1 never (no NoExecute
+ * taint, or all tolerated forever), else the time (<= now: at once). */
+int64_t controller_manager_nodelc_eviction_time(const cJSON *pod, const cJSON *taints, int64_t now);
+
+#endif
