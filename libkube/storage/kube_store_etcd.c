@@ -40,6 +40,7 @@
 #define CALL_TIMEOUT_MS 10000
 #define RETRY_WINDOW_MS 8000     /* keep retrying safe failures this long */
 #define WATCH_RETRY_MS 250
+#define PROGRESS_DELAY_MS 20
 /* etcd's default --max-request-bytes is 1.5 MiB; leave room for the key and
  * the Txn envelope. */
 #define MAX_VALUE_BYTES (1536u * 1024u - 4096u)
@@ -47,7 +48,7 @@
 
 typedef struct ed ed_t;
 
-typedef enum { CMD_UNARY, CMD_WATCH_START, CMD_WATCH_CANCEL } cmd_type_t;
+typedef enum { CMD_UNARY, CMD_WATCH_START, CMD_WATCH_CANCEL, CMD_PROGRESS } cmd_type_t;
 
 typedef struct cmd {
 	cmd_type_t type;
@@ -63,6 +64,8 @@ typedef struct cmd {
 	bool done;
 	/* CMD_WATCH_* */
 	kube_store_watch_t *w;
+	/* CMD_PROGRESS: ask watches behind this revision for progress */
+	int64_t rev;
 } cmd_t;
 
 struct kube_store_watch {
@@ -79,6 +82,9 @@ struct kube_store_watch {
 	int64_t next_rev;  /* start_revision of the next (re)connect */
 	kube_grpc_call_t *call;
 	struct event *retry_ev;
+	struct event *progress_ev; /* delivers progress_rev a moment later */
+	int64_t progress_rev;
+	bool progress_asked;
 	bool io_done;	   /* no more reconnects */
 	bool io_listed;
 	struct kube_store_watch *io_next;
@@ -104,6 +110,7 @@ struct ed {
 	bool stop;
 	int64_t rev;		/* highest header revision seen */
 	int64_t compacted;	/* highest compaction point known */
+	int64_t down_until_ns;	/* etcd just failed: current_rev answers from memory */
 
 	kube_store_watch_t *io_watches; /* I/O thread */
 
@@ -314,6 +321,7 @@ static void store_event_free(kube_store_event_t *ev)
 }
 
 static void watch_connect(kube_store_watch_t *w);
+static void watch_progress_cb(evutil_socket_t fd, short what, void *arg);
 
 /* The first response decides whether kube_store_watch() succeeds. */
 static void watch_started(kube_store_watch_t *w, int state)
@@ -386,6 +394,20 @@ static void watch_message(kube_grpc_call_t *call, const uint8_t *data, size_t le
 	}
 	if (r->created && watch_start_state(w) == 0)
 		watch_started(w, 1);
+	if (!r->created && r->n_events == 0 && r->header) {
+		/* A progress report: nothing under the prefix up to revision. etcd
+		 * 3.4 may send it ahead of events already queued on the stream,
+		 * so it is delivered a moment later, after those. */
+		struct timeval tv = { 0, PROGRESS_DELAY_MS * 1000 };
+
+		w->progress_asked = false;
+		if (r->header->revision >= w->next_rev && r->header->revision > w->progress_rev) {
+			w->progress_rev = r->header->revision;
+			if (!w->progress_ev)
+				w->progress_ev = evtimer_new(ed->base, watch_progress_cb, w);
+			evtimer_add(w->progress_ev, &tv);
+		}
+	}
 	for (size_t i = 0; i < r->n_events; i++) {
 		const Etcdserverpb__Event *e = r->events[i];
 		kube_store_event_t *ev;
@@ -421,6 +443,19 @@ static void watch_message(kube_grpc_call_t *call, const uint8_t *data, size_t le
 	etcdserverpb__watch_response__free_unpacked(r, NULL);
 }
 
+static void watch_progress_cb(evutil_socket_t fd, short what, void *arg)
+{
+	kube_store_watch_t *w = arg;
+	kube_store_event_t *ev;
+
+	if (w->io_done || w->progress_rev < w->next_rev)
+		return;
+	ev = kube_calloc(1, sizeof(*ev));
+	ev->type = KUBE_STORE_EVENT_PROGRESS;
+	ev->kv.mod_rev = w->progress_rev;
+	enqueue_item(w->ed, w, ev, 0);
+}
+
 static void watch_retry_cb(evutil_socket_t fd, short what, void *arg)
 {
 	kube_store_watch_t *w = arg;
@@ -435,6 +470,7 @@ static void watch_done(kube_grpc_call_t *call, int code, const char *message, vo
 	struct timeval tv = { 0, WATCH_RETRY_MS * 1000 };
 
 	w->call = NULL;
+	w->progress_asked = false;
 	if (w->io_done)
 		return;
 	if (watch_start_state(w) == 0) {
@@ -479,6 +515,10 @@ static void io_watch_forget(ed_t *ed, kube_store_watch_t *w)
 	if (w->retry_ev) {
 		event_free(w->retry_ev);
 		w->retry_ev = NULL;
+	}
+	if (w->progress_ev) {
+		event_free(w->progress_ev);
+		w->progress_ev = NULL;
 	}
 	w->io_done = true;
 	if (w->io_listed) {
@@ -529,6 +569,23 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
 			c->w->io_next = ed->io_watches;
 			ed->io_watches = c->w;
 			watch_connect(c->w);
+			kube_free(c);
+			break;
+		case CMD_PROGRESS:
+			for (kube_store_watch_t *w = ed->io_watches; w; w = w->io_next) {
+				Etcdserverpb__WatchRequest req = ETCDSERVERPB__WATCH_REQUEST__INIT;
+				Etcdserverpb__WatchProgressRequest pr =
+					ETCDSERVERPB__WATCH_PROGRESS_REQUEST__INIT;
+
+				if (!w->call || w->io_done || w->progress_asked || w->next_rev > c->rev ||
+				    watch_start_state(w) != 1)
+					continue;
+				req.request_union_case =
+					ETCDSERVERPB__WATCH_REQUEST__REQUEST_UNION_PROGRESS_REQUEST;
+				req.progress_request = &pr;
+				if (kube_grpc_call_send_pb(w->call, &req.base) == 0)
+					w->progress_asked = true;
+			}
 			kube_free(c);
 			break;
 		case CMD_WATCH_CANCEL:
@@ -622,13 +679,13 @@ static int call_once(ed_t *ed, const char *method, const uint8_t *req, size_t le
 
 /* A unary call with protobuf-c messages, retried while it safely can be
  * (see safe_to_retry). Returns 0 with *ret set, or -errno. */
-static int ed_call(ed_t *ed, const char *method, const ProtobufCMessage *req,
-		   const ProtobufCMessageDescriptor *rd, bool mutating, int timeout_ms,
-		   ProtobufCMessage **ret)
+static int ed_call_ex(ed_t *ed, const char *method, const ProtobufCMessage *req,
+		      const ProtobufCMessageDescriptor *rd, bool mutating, int timeout_ms,
+		      int retry_window_ms, ProtobufCMessage **ret)
 {
 	size_t len = protobuf_c_message_get_packed_size(req);
 	uint8_t *buf = kube_malloc(len ? len : 1);
-	int64_t deadline = kube_now_ns() + (int64_t)RETRY_WINDOW_MS * 1000000;
+	int64_t deadline = kube_now_ns() + (int64_t)retry_window_ms * 1000000;
 	int delay_ms = 50, code, r;
 	kube_buf_t resp = KUBE_BUF_INIT;
 	char *msg = NULL;
@@ -648,6 +705,9 @@ static int ed_call(ed_t *ed, const char *method, const ProtobufCMessage *req,
 			delay_ms *= 2;
 	}
 	kube_free(buf);
+	pthread_mutex_lock(&ed->lock);
+	ed->down_until_ns = code == KUBE_GRPC_UNAVAILABLE ? kube_now_ns() + 500 * 1000000LL : 0;
+	pthread_mutex_unlock(&ed->lock);
 	if (code != KUBE_GRPC_OK) {
 		r = grpc_errno(code, msg);
 		klog_v(4, "etcd: %s: %s: %s", method, kube_grpc_code_name(code), msg ? msg : "");
@@ -659,6 +719,13 @@ static int ed_call(ed_t *ed, const char *method, const ProtobufCMessage *req,
 	*ret = protobuf_c_message_unpack(rd, NULL, resp.len, (const uint8_t *)resp.data);
 	kube_buf_clear(&resp);
 	return *ret ? 0 : -EIO;
+}
+
+static int ed_call(ed_t *ed, const char *method, const ProtobufCMessage *req,
+		   const ProtobufCMessageDescriptor *rd, bool mutating, int timeout_ms,
+		   ProtobufCMessage **ret)
+{
+	return ed_call_ex(ed, method, req, rd, mutating, timeout_ms, RETRY_WINDOW_MS, ret);
 }
 
 static int txn(ed_t *ed, Etcdserverpb__TxnRequest *req, Etcdserverpb__TxnResponse **ret)
@@ -1011,11 +1078,26 @@ static int64_t ed_current_rev(void *impl)
 	Etcdserverpb__RangeResponse *resp;
 	int64_t rev;
 
+	/* Called on API server loops: one quick try, none while etcd is down. */
+	pthread_mutex_lock(&ed->lock);
+	rev = ed->down_until_ns > kube_now_ns() ? ed->rev : -1;
+	pthread_mutex_unlock(&ed->lock);
+	if (rev >= 0)
+		return rev;
 	req.key = bin(COMPACT_REV_KEY);
 	req.count_only = true;
-	if (range(ed, &req, &resp) == 0) {
+	if (ed_call_ex(ed, "/etcdserverpb.KV/Range", &req.base, &etcdserverpb__range_response__descriptor,
+		       false, 1000, 0, (ProtobufCMessage **)&resp) == 0) {
+		note_rev(ed, resp->header);
+		cmd_t *c = kube_calloc(1, sizeof(*c));
+
 		rev = resp->header ? resp->header->revision : 0;
 		etcdserverpb__range_response__free_unpacked(resp, NULL);
+		/* Watches that have not reached rev learn whether they are
+		 * behind or only writes elsewhere came after their last event. */
+		c->type = CMD_PROGRESS;
+		c->rev = rev;
+		push(ed, c);
 		return rev;
 	}
 	pthread_mutex_lock(&ed->lock);
@@ -1074,6 +1156,11 @@ static int ed_health(void *impl)
 	int code, r;
 
 	/* One try, no retries: health must answer fast. */
+	pthread_mutex_lock(&ed->lock);
+	r = ed->down_until_ns > kube_now_ns() ? -ENOTCONN : 0;
+	pthread_mutex_unlock(&ed->lock);
+	if (r < 0)
+		return r;
 	protobuf_c_message_pack(&req.base, buf);
 	code = call_once(ed, "/etcdserverpb.Maintenance/Status", buf, len, 2000, &out, &msg);
 	if (code != KUBE_GRPC_OK) {

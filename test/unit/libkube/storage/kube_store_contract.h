@@ -128,6 +128,8 @@ static void contract_collect(const kube_store_event_t *ev, int err, void *arg)
 	pthread_mutex_lock(&c->lock);
 	if (!ev) {
 		c->err = err;
+	} else if (ev->type == KUBE_STORE_EVENT_PROGRESS) {
+		/* not a change */
 	} else if (c->n < 64) {
 		c->revs[c->n] = ev->kv.mod_rev;
 		c->types[c->n] = ev->type;

@@ -271,7 +271,7 @@ static void count_events(const kube_store_event_t *ev, int err, void *arg)
 	pthread_mutex_lock(&c->lock);
 	if (!ev) {
 		c->err = err;
-	} else {
+	} else if (ev->type != KUBE_STORE_EVENT_PROGRESS) {
 		if (ev->kv.mod_rev <= c->last)
 			c->out_of_order = true;
 		c->last = ev->kv.mod_rev;
