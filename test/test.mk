@@ -67,3 +67,7 @@ cluster: deps all
 	@sh test/cluster.sh $(BIN)
 
 .PHONY: unit-bins test-bins deps test unit valgrind fuzz fuzz-bins fuzz-smoke bench cluster
+
+# The client tests fork the real API server built next to them.
+CLIENT_TEST_BINS := $(filter $(B)/test/unit/libkube/client/%,$(TEST_UNIT_BINS))
+$(CLIENT_TEST_BINS): $(BIN)/kube-apiserver

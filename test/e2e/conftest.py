@@ -464,3 +464,64 @@ def wait_for(fn, timeout=10, interval=0.05, what="condition"):
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for " + what)
         time.sleep(interval)
+
+
+# ---------------------------------------------------------------------------
+# Hollow nodes (test/bench/hollow_nodes.c): simulated kubelets.
+#
+#   hollow_nodes   factory: hollow_nodes(url, nodes=3, *flags) -> HollowNodes,
+#                  ready once every node is registered; stop()/pause()/resume()
+# ---------------------------------------------------------------------------
+BENCH = os.environ.get("KUBE_BENCH_BIN", os.path.join(os.path.dirname(BIN), "test", "bench"))
+
+
+class HollowNodes:
+    """A hollow_nodes process: N nodes that heartbeat and run bound pods."""
+
+    def __init__(self, tmpdir, url, nodes, args):
+        self.log_path = os.path.join(str(tmpdir), "hollow-%d.log" % free_port())
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [os.path.join(BENCH, "hollow_nodes"), "--master=" + url, "--nodes=%d" % nodes]
+            + list(args), stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while "nodes ready" not in self.read_log():
+            if self.proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("hollow_nodes not ready: " + self.read_log())
+            time.sleep(0.02)
+
+    def read_log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def pause(self):
+        """Stop heartbeating (SIGSTOP), as a node that went away."""
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.proc.send_signal(signal.SIGCONT)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.read_log()
+
+
+@pytest.fixture
+def hollow_nodes(tmp_path):
+    started = []
+
+    def start(url, nodes=3, *args):
+        h = HollowNodes(tmp_path, url, nodes, args)
+        started.append(h)
+        return h
+    yield start
+    for h in started:
+        check_log(h.stop())
