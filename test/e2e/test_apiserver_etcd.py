@@ -278,3 +278,63 @@ def test_leader_kill_under_write_load(tmp_path, servers):
         assert resumed < 10
     finally:
         etcd.stop()
+
+
+HAPROXY = "/usr/sbin/haproxy"
+
+
+def test_two_apiservers_behind_haproxy_survive_one_dying(etcd, servers, tmp_path):
+    """The seeds' HA recipe: API servers on one etcd behind haproxy; kill
+    one, and the real kubectl through haproxy keeps working."""
+    from conftest import KUBECTL, free_port
+    if not os.access(HAPROXY, os.X_OK):
+        pytest.skip("haproxy is not installed")
+    if not os.access(KUBECTL, os.X_OK):
+        pytest.skip("kubectl is not installed")
+    a = servers("--etcd-servers=" + etcd.url)
+    b = servers("--etcd-servers=" + etcd.url)
+    port = free_port()
+    cfg = tmp_path / "haproxy.cfg"
+    cfg.write_text("""global
+    maxconn 256
+defaults
+    mode tcp
+    retries 3
+    option redispatch
+    timeout connect 1s
+    timeout client 60s
+    timeout server 60s
+frontend kube
+    bind 127.0.0.1:%d
+    default_backend apiservers
+backend apiservers
+    balance roundrobin
+    option httpchk GET /readyz
+    server a 127.0.0.1:%d check inter 300 fall 2 rise 2
+    server b 127.0.0.1:%d check inter 300 fall 2 rise 2
+""" % (port, a.port, b.port))
+    log = open(tmp_path / "haproxy.log", "wb")
+    hp = subprocess.Popen([HAPROXY, "-db", "-f", str(cfg)], stdout=log, stderr=subprocess.STDOUT)
+    cache = str(tmp_path / "kubectl")
+    env = dict(os.environ, HOME=cache, KUBECONFIG=os.devnull)
+
+    def kubectl(*args):
+        return subprocess.run([KUBECTL, "-s", "http://127.0.0.1:%d" % port, "--cache-dir", cache]
+                              + list(args), capture_output=True, text=True, timeout=30, env=env)
+    try:
+        wait_for(lambda: kubectl("get", "ns").returncode == 0, timeout=10, what="kubectl via haproxy")
+        for i in range(4):
+            p = kubectl("create", "configmap", "ha-%d" % i, "--from-literal=k=v")
+            assert p.returncode == 0, p.stderr
+        a.kill9()
+        for i in range(4, 12):
+            p = kubectl("create", "configmap", "ha-%d" % i, "--from-literal=k=v")
+            assert p.returncode == 0, p.stderr
+            p = kubectl("get", "configmap", "ha-%d" % i, "-o", "jsonpath={.data.k}")
+            assert p.returncode == 0 and p.stdout == "v", p.stderr
+        p = kubectl("get", "configmaps", "-o", "name")
+        assert all("configmap/ha-%d" % i in p.stdout for i in range(12)), p.stdout
+    finally:
+        hp.terminate()
+        hp.wait(10)
+        log.close()
