@@ -702,12 +702,12 @@ static void run_fresh(apiserver_t *s)
 
 static void apply_event(apiserver_t *s, const kube_store_event_t *ev)
 {
-	apiserver_cache_t *c = cache_for_key(s, ev->kv.key);
+	apiserver_cache_t *c = ev->kv.key ? cache_for_key(s, ev->kv.key) : NULL;
 	int64_t rev = ev->kv.mod_rev;
 
 	if (rev > s->cache_rev)
 		s->cache_rev = rev;
-	if (!c)
+	if (!c || ev->type == KUBE_STORE_EVENT_PROGRESS)
 		return;
 	if (ev->type == KUBE_STORE_EVENT_PUT) {
 		apiserver_obj_t *o = obj_from_value(ev->kv.key, ev->kv.value, ev->kv.value_len, rev);
@@ -827,7 +827,7 @@ static void history_event(const kube_store_event_t *ev, int err, void *arg)
 	history_t *h = arg;
 
 	pthread_mutex_lock(&h->lock);
-	if (!h->done && ev && ev->kv.mod_rev <= h->until) {
+	if (!h->done && ev && ev->type != KUBE_STORE_EVENT_PROGRESS && ev->kv.mod_rev <= h->until) {
 		queued_event_t *q = kube_calloc(1, sizeof(*q));
 		q->ev.type = ev->type;
 		kube_kv_copy(&q->ev.kv, &ev->kv);

@@ -234,6 +234,9 @@ static kube_status_t *store_error(const op_t *op, int r, const char *name)
 		return kube_status_new(410, "Expired", "The resourceVersion for the provided list is too old.");
 	case -ETIMEDOUT:
 		return kube_status_new(504, "Timeout", "request timed out");
+	case -EMSGSIZE: /* over etcd's request limit, refused before sending */
+		return kube_status_new(413, "RequestEntityTooLarge",
+				       "Request entity too large: etcdserver: request is too large");
 	default:
 		return kube_status_unavailable("storage error: %s", strerror(-r));
 	}
@@ -1421,13 +1424,23 @@ out:
 
 /* ---- componentstatuses ---- */
 
-static void probe(kube_buf_t *out, const char *name, const char *url, bool *first)
+static void probe_tls(kube_buf_t *out, const char *name, const char *url, bool *first,
+		      const apiserver_options_t *etcd_tls)
 {
 	kube_http_client_config_t cfg = { .connect_timeout_ms = 2000, .timeout_ms = 3000 };
 	kube_http_client_t *c = kube_http_client_new(NULL, &cfg);
 	kube_http_request_t rq = { .method = "GET", .url = url };
 	kube_http_response_t resp = { 0 };
-	int r = kube_http_client_do(c, &rq, &resp);
+	int r;
+
+	if (etcd_tls) {
+		cfg.ca_file = etcd_tls->etcd_cafile && *etcd_tls->etcd_cafile ? etcd_tls->etcd_cafile : NULL;
+		cfg.cert_file = etcd_tls->etcd_certfile && *etcd_tls->etcd_certfile ? etcd_tls->etcd_certfile : NULL;
+		cfg.key_file = etcd_tls->etcd_keyfile && *etcd_tls->etcd_keyfile ? etcd_tls->etcd_keyfile : NULL;
+		kube_http_client_free(c);
+		c = kube_http_client_new(NULL, &cfg);
+	}
+	r = kube_http_client_do(c, &rq, &resp);
 	bool ok = r == 0 && resp.status == 200;
 
 	kube_buf_printf(out, "%s{\"kind\":\"ComponentStatus\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"%s\"},\"conditions\":[{\"type\":\"Healthy\",\"status\":\"%s\",",
@@ -1451,6 +1464,11 @@ static void probe(kube_buf_t *out, const char *name, const char *url, bool *firs
 	kube_http_client_free(c);
 }
 
+static void probe(kube_buf_t *out, const char *name, const char *url, bool *first)
+{
+	probe_tls(out, name, url, first, NULL);
+}
+
 static void do_components(void *arg)
 {
 	op_t *op = arg;
@@ -1460,8 +1478,20 @@ static void do_components(void *arg)
 
 	probe(&items, "scheduler", "http://127.0.0.1:10251/healthz", &first);
 	probe(&items, "controller-manager", "http://127.0.0.1:10252/healthz", &first);
-	kube_buf_printf(&items, ",{\"kind\":\"ComponentStatus\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"etcd-0\"},\"conditions\":[{\"type\":\"Healthy\",\"status\":\"%s\",\"message\":\"{\\\"health\\\":\\\"%s\\\",\\\"reason\\\":\\\"\\\"}\"}]}",
-			healthy ? "True" : "False", healthy ? "true" : "false");
+	if (op->s->opts->etcd_servers && op->s->opts->etcd_servers[0]) {
+		/* one row per endpoint: etcd's own /health, as upstream */
+		for (size_t i = 0; op->s->opts->etcd_servers[i]; i++) {
+			const char *e = op->s->opts->etcd_servers[i];
+			char name[32];
+			_cleanup_free_ char *url = kube_asprintf("%s%s/health", strstr(e, "://") ? "" : "http://", e);
+
+			snprintf(name, sizeof(name), "etcd-%zu", i);
+			probe_tls(&items, name, url, &first, op->s->opts);
+		}
+	} else {
+		kube_buf_printf(&items, ",{\"kind\":\"ComponentStatus\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"etcd-0\"},\"conditions\":[{\"type\":\"Healthy\",\"status\":\"%s\",\"message\":\"{\\\"health\\\":\\\"%s\\\",\\\"reason\\\":\\\"\\\"}\"}]}",
+				healthy ? "True" : "False", healthy ? "true" : "false");
+	}
 	if (op->route.name) {
 		/* find the one item */
 		cJSON *arr;

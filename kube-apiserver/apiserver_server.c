@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 static const double buckets[] = { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
 
@@ -467,21 +468,45 @@ int apiserver_run(apiserver_options_t *o)
 	while (strlen(s.prefix) > 1 && s.prefix[strlen(s.prefix) - 1] == '/')
 		s.prefix[strlen(s.prefix) - 1] = '\0';
 
-	if (o->etcd_servers && o->etcd_servers[0]) {
-		klog_error("--etcd-servers=%s: the etcd3 storage backend is not built yet (issue 5); unset it to use the embedded store",
-			   o->etcd_servers[0]);
-		return 1;
-	}
-	sc.backend = "sqlite";
-	sc.data_dir = o->data_dir;
 	sc.compaction_interval_ms = o->etcd_compaction_interval_ns / 1000000;
-	r = kube_store_open(&sc, &s.store);
-	if (r < 0) {
-		klog_error("Error opening the embedded store in %s: %s", o->data_dir, strerror(-r));
-		return 1;
+	if (o->etcd_servers && o->etcd_servers[0]) {
+		kube_buf_t lb = KUBE_BUF_INIT;
+		_cleanup_free_ char *list = NULL;
+
+		for (size_t i = 0; o->etcd_servers[i]; i++)
+			kube_buf_printf(&lb, "%s%s", i ? "," : "", o->etcd_servers[i]);
+		list = kube_buf_steal(&lb);
+
+		sc.backend = "etcd3";
+		sc.servers = (const char *const *)o->etcd_servers;
+		sc.ca_file = o->etcd_cafile;
+		sc.cert_file = o->etcd_certfile;
+		sc.key_file = o->etcd_keyfile;
+		r = kube_store_open(&sc, &s.store);
+		if (r < 0) {
+			klog_error("Error opening the etcd3 store at %s: %s", list, strerror(-r));
+			return 1;
+		}
+		/* Not serving (so not ready) until etcd answers, as upstream. */
+		for (int i = 0; (r = kube_store_health(s.store)) != 0; i++) {
+			if (i % 10 == 0)
+				klog_error("etcd at %s is not reachable yet (%s); retrying", list,
+					   strerror(-r));
+			usleep(500 * 1000);
+		}
+		klog_info("Using etcd at %s with prefix %s (revision %lld)", list, s.prefix,
+			  (long long)kube_store_current_rev(s.store));
+	} else {
+		sc.backend = "sqlite";
+		sc.data_dir = o->data_dir;
+		r = kube_store_open(&sc, &s.store);
+		if (r < 0) {
+			klog_error("Error opening the embedded store in %s: %s", o->data_dir, strerror(-r));
+			return 1;
+		}
+		klog_info("Using the embedded store in %s (revision %lld)", o->data_dir,
+			  (long long)kube_store_current_rev(s.store));
 	}
-	klog_info("Using the embedded store in %s (revision %lld)", o->data_dir,
-		  (long long)kube_store_current_rev(s.store));
 
 	/* Listeners first, so the advertised address is known. */
 	if (o->insecure_port > 0) {

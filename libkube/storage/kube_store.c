@@ -18,8 +18,10 @@ int kube_store_open(const kube_store_config_t *cfg, kube_store_t **ret)
 
 	if (strcmp(backend, "sqlite") == 0 || strcmp(backend, "embedded") == 0)
 		ops = &kube_store_sqlite_ops;
+	else if (strcmp(backend, "etcd3") == 0)
+		ops = &kube_store_etcd_ops;
 	else
-		return -EPROTONOSUPPORT; /* etcd3: its own issue */
+		return -EPROTONOSUPPORT;
 	r = ops->open(cfg, &impl);
 	if (r < 0)
 		return r;

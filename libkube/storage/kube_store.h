@@ -48,6 +48,12 @@ typedef struct kube_kv_list {
 typedef enum {
 	KUBE_STORE_EVENT_PUT = 0, /* create or update */
 	KUBE_STORE_EVENT_DELETE,
+	/* No change under the watched prefix up to kv.mod_rev (kv.key and
+	 * kv.value NULL). Only from backends whose revisions also count writes
+	 * outside the prefix (etcd3: e.g. compact_rev_key), after
+	 * kube_store_current_rev() returned a revision the watch had not
+	 * reached, as upstream's watch cache asks etcd for progress. */
+	KUBE_STORE_EVENT_PROGRESS,
 } kube_store_event_type_t;
 
 typedef struct kube_store_event {

@@ -32,5 +32,6 @@ typedef struct kube_store_ops {
 } kube_store_ops_t;
 
 extern const kube_store_ops_t kube_store_sqlite_ops;
+extern const kube_store_ops_t kube_store_etcd_ops;
 
 #endif

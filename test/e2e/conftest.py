@@ -328,11 +328,100 @@ def start_server(tmp_path):
         check_server(s)
 
 
+ETCD = "/usr/bin/etcd"
+ETCDCTL = "/usr/bin/etcdctl"
+
+
+class Etcd:
+    """Real etcd members on 127.0.0.1 (free ports, a temp data dir each):
+    Etcd(dir).start() is a single member, Etcd(dir, members=3) a cluster.
+    extra_args go to every member (e.g. TLS flags, https URLs via scheme)."""
+
+    def __init__(self, tmpdir, members=1, scheme="http", extra_args=()):
+        self.dir = str(tmpdir)
+        self.scheme = scheme
+        self.extra_args = list(extra_args)
+        self.members = []
+        for i in range(members):
+            self.members.append({"name": "m%d" % i, "proc": None,
+                                 "client": "%s://127.0.0.1:%d" % (scheme, free_port()),
+                                 "peer": "http://127.0.0.1:%d" % free_port(),
+                                 "data": os.path.join(self.dir, "etcd-m%d" % i)})
+        self.cluster = ",".join("%s=%s" % (m["name"], m["peer"]) for m in self.members)
+        self.urls = [m["client"] for m in self.members]
+        self.url = ",".join(self.urls)
+
+    def start_member(self, m):
+        log = open(os.path.join(self.dir, "etcd-%s.log" % m["name"]), "ab")
+        m["proc"] = subprocess.Popen(
+            [ETCD, "--name", m["name"], "--data-dir", m["data"],
+             "--listen-client-urls", m["client"], "--advertise-client-urls", m["client"],
+             "--listen-peer-urls", m["peer"], "--initial-advertise-peer-urls", m["peer"],
+             "--initial-cluster", self.cluster, "--initial-cluster-state", "new",
+             "--heartbeat-interval", "50", "--election-timeout", "500",
+             "--log-level", "warn"] + self.extra_args,
+            stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+
+    def start(self, wait=True):
+        if not os.access(ETCD, os.X_OK):
+            pytest.skip("etcd is not installed (etcd-server package)")
+        for m in self.members:
+            self.start_member(m)
+        if wait:
+            wait_for(lambda: self.ctl("endpoint", "health", check=False).returncode == 0,
+                     timeout=20, what="etcd health")
+        return self
+
+    def ctl(self, *args, check=True, endpoints=None, tls_args=()):
+        env = dict(os.environ, ETCDCTL_API="3")
+        p = subprocess.run([ETCDCTL, "--endpoints", endpoints or self.url,
+                            "--dial-timeout", "2s", "--command-timeout", "5s"]
+                           + list(tls_args) + list(args),
+                           capture_output=True, text=True, timeout=30, env=env)
+        if check and p.returncode != 0:
+            raise AssertionError("etcdctl %s failed: %s%s" % (" ".join(args), p.stdout, p.stderr))
+        return p
+
+    def kill(self, i, sig=signal.SIGKILL):
+        p = self.members[i]["proc"]
+        if p and p.poll() is None:
+            p.send_signal(sig)
+            p.wait(10)
+
+    def stop(self):
+        for i in range(len(self.members)):
+            self.kill(i, signal.SIGTERM)
+
+
+def backend_server(tmp_path_factory, backend):
+    """A started Server on the given store backend ("embedded" or "etcd3")
+    and the Etcd behind it (or None)."""
+    etcd = None
+    extra = []
+    if backend == "etcd3":
+        etcd = Etcd(tmp_path_factory.mktemp("etcd")).start()
+        extra = ["--etcd-servers=" + etcd.url]
+    try:
+        s = Server(tmp_path_factory.mktemp("apiserver"), extra).start()
+    except Exception:
+        if etcd:
+            etcd.stop()
+        raise
+    return s, etcd
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    s = Server(tmp_path_factory.mktemp("apiserver")).start()
+def server(request, tmp_path_factory):
+    """The module's kube-apiserver. A module that defines
+    pytest_generate_tests parametrizing "server" (indirect) over
+    ["embedded", "etcd3"] runs on both store backends."""
+    s, etcd = backend_server(tmp_path_factory, getattr(request, "param", "embedded"))
+    s.etcd = etcd
     yield s
     s.stop()
+    if etcd:
+        etcd.stop()
     check_server(s)
 
 

@@ -1,5 +1,6 @@
 """Create, get, list, watch, update, merge-patch and delete every resource of
-issue 3, through the real kubectl and through the Python client."""
+issue 3, through the real kubectl and through the Python client (the latter
+on the embedded store and on etcd)."""
 
 import copy
 import json
@@ -10,6 +11,14 @@ import pytest
 POD_SPEC = {"containers": [{"name": "c", "image": "busybox:1.36"}]}
 TEMPLATE = {"metadata": {"labels": {"app": "web"}}, "spec": POD_SPEC}
 SELECTOR = {"matchLabels": {"app": "web"}}
+
+
+def pytest_generate_tests(metafunc):
+    # the Python CRUD + watch cases run on both store backends; kubectl's on the embedded one
+    if "server" in metafunc.fixturenames:
+        both = metafunc.function.__name__ == "test_python_dynamic_crud_and_watch"
+        metafunc.parametrize("server", ["embedded", "etcd3"] if both else ["embedded"],
+                             indirect=True, scope="module")
 
 # (apiVersion, kind, plural, namespaced, body without metadata)
 RESOURCES = [

@@ -1,6 +1,7 @@
 """Watch and list options (bookmarks, sendInitialEvents, timeoutSeconds,
 resourceVersion/resourceVersionMatch), deletecollection, events TTL,
-health and metrics, and the Python client's typed APIs and watch.Watch."""
+health and metrics, and the Python client's typed APIs and watch.Watch;
+the tests on the module's server run on the embedded store and on etcd."""
 
 import json
 import urllib.parse
@@ -11,6 +12,12 @@ import pytest
 from conftest import Http, wait_for
 
 CM = "/api/v1/namespaces/%s/configmaps"
+
+
+def pytest_generate_tests(metafunc):
+    # watch, list and paging semantics on both store backends
+    if "server" in metafunc.fixturenames:
+        metafunc.parametrize("server", ["embedded", "etcd3"], indirect=True, scope="module")
 
 
 def cm(name, labels=None):
