@@ -4,11 +4,20 @@
 
 #include <string.h>
 
+#include "controller_manager_cronjob.h"
+#include "controller_manager_daemonset.h"
 #include "controller_manager_deployment.h"
+#include "controller_manager_endpoints.h"
 #include "controller_manager_garbagecollector.h"
+#include "controller_manager_job.h"
 #include "controller_manager_namespace.h"
+#include "controller_manager_nodeipam.h"
+#include "controller_manager_nodelifecycle.h"
+#include "controller_manager_podgc.h"
 #include "controller_manager_replicaset.h"
+#include "controller_manager_resourcequota.h"
 #include "controller_manager_serviceaccount.h"
+#include "controller_manager_statefulset.h"
 
 const controller_manager_controller_t *const controller_manager_controllers[] = {
 	&controller_manager_serviceaccount_controller,
@@ -17,6 +26,16 @@ const controller_manager_controller_t *const controller_manager_controllers[] = 
 	&controller_manager_replicaset_controller,
 	&controller_manager_replicationcontroller_controller,
 	&controller_manager_deployment_controller,
+	&controller_manager_daemonset_controller,
+	&controller_manager_statefulset_controller,
+	&controller_manager_job_controller,
+	&controller_manager_cronjob_controller,
+	&controller_manager_endpoints_controller,
+	&controller_manager_endpointslice_controller,
+	&controller_manager_nodelifecycle_controller,
+	&controller_manager_nodeipam_controller,
+	&controller_manager_podgc_controller,
+	&controller_manager_resourcequota_controller,
 	NULL,
 };
 
