@@ -244,6 +244,12 @@ def test_leader_kill_under_write_load(tmp_path, servers):
                     with lock:
                         ack_times.append(time.monotonic())
 
+        # kubectl get cs: one etcd-N row per endpoint
+        st, cs = http.get("/api/v1/componentstatuses")
+        rows = {i["metadata"]["name"]: i["conditions"][0] for i in cs["items"]}
+        for n in range(3):
+            assert rows["etcd-%d" % n]["status"] == "True", rows
+            assert json.loads(rows["etcd-%d" % n]["message"])["health"] == "true"
         threads = [threading.Thread(target=writer, args=(i,)) for i in range(8)]
         for t in threads:
             t.start()
@@ -274,6 +280,8 @@ def test_leader_kill_under_write_load(tmp_path, servers):
                 seen.add(ev["object"]["metadata"]["name"])
         w.close()
         assert present <= seen
+        st, cs = http.get("/api/v1/componentstatuses/etcd-%d" % leader)
+        assert cs["conditions"][0]["status"] == "False", cs
         print("leader kill: %d acked writes, first ack %.2fs after the kill" % (len(names), resumed))
         assert resumed < 10
     finally:
