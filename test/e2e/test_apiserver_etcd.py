@@ -389,3 +389,21 @@ def test_compacted_watch_relists_and_clients_get_410(etcd, servers):
     else:
         assert st == 410, body
     assert http.post(CM % "default", cm("after"))[0] == 201
+
+
+def test_kubernetes_endpoints_list_every_live_apiserver(etcd, servers):
+    """Upstream's lease reconciler: each API server's advertise address is in
+    default/kubernetes while it runs; one that stops takes itself out."""
+    a = servers("--etcd-servers=" + etcd.url, "--advertise-address=127.0.0.2")
+    b = servers("--etcd-servers=" + etcd.url, "--advertise-address=127.0.0.3")
+    ha = Http(a)
+
+    def ips():
+        st, eps = ha.get("/api/v1/namespaces/default/endpoints/kubernetes")
+        assert st == 200, eps
+        return sorted(x["ip"] for s in eps.get("subsets") or [] for x in s.get("addresses") or [])
+    wait_for(lambda: ips() == ["127.0.0.2", "127.0.0.3"], timeout=15, what="both API servers listed")
+    out = etcd.ctl("get", "--prefix", "/registry/masterleases/", "--keys-only").stdout.split()
+    assert out == ["/registry/masterleases/127.0.0.2", "/registry/masterleases/127.0.0.3"]
+    b.stop()
+    wait_for(lambda: ips() == ["127.0.0.2"], timeout=15, what="the stopped one removed")
