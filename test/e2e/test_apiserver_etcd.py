@@ -407,3 +407,52 @@ def test_kubernetes_endpoints_list_every_live_apiserver(etcd, servers):
     assert out == ["/registry/masterleases/127.0.0.2", "/registry/masterleases/127.0.0.3"]
     b.stop()
     wait_for(lambda: ips() == ["127.0.0.2"], timeout=15, what="the stopped one removed")
+
+
+def test_cluster_ips_and_node_ports_unique_across_apiservers(etcd, servers):
+    """Two API servers allocating at once from the same ranges never hand
+    out one ClusterIP or NodePort twice (claims in etcd)."""
+    a = servers("--etcd-servers=" + etcd.url, "--service-cluster-ip-range=10.0.0.0/26",
+                "--service-node-port-range=30000-30059")
+    b = servers("--etcd-servers=" + etcd.url, "--service-cluster-ip-range=10.0.0.0/26",
+                "--service-node-port-range=30000-30059")
+    results = []
+    lock = threading.Lock()
+
+    def create(srv, prefix):
+        h = Http(srv)
+        for i in range(12):
+            svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "%s-%d" % (prefix, i)},
+                   "spec": {"type": "NodePort", "selector": {"app": "x"}, "ports": [{"port": 80}]}}
+            st, body = h.post("/api/v1/namespaces/default/services", svc)
+            with lock:
+                results.append((st, body))
+
+    threads = [threading.Thread(target=create, args=(srv, "s%d" % n))
+               for n, srv in enumerate((a, b, a, b))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    ok = [b for st, b in results if st == 201]
+    assert len(ok) == 48, [b for st, b in results if st != 201][:3]
+    ips = [s["spec"]["clusterIP"] for s in ok]
+    ports = [s["spec"]["ports"][0]["nodePort"] for s in ok]
+    assert len(set(ips)) == len(ips), sorted(ips)
+    assert len(set(ports)) == len(ports), sorted(ports)
+    claims = etcd.ctl("get", "--prefix", "/registry/ipaddresses/", "--keys-only").stdout.split()
+    assert len(claims) == 48
+    # a deleted Service's address is free again at once for its own name,
+    # and asking for a held one is refused
+    h = Http(a)
+    assert h.delete("/api/v1/namespaces/default/services/s0-0")[0] == 200
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s0-0"},
+           "spec": {"clusterIP": ok[0]["spec"]["clusterIP"] if ok[0]["metadata"]["name"] == "s0-0"
+                    else [s for s in ok if s["metadata"]["name"] == "s0-0"][0]["spec"]["clusterIP"],
+                    "ports": [{"port": 80}]}}
+    assert Http(b).post("/api/v1/namespaces/default/services", svc)[0] == 201
+    taken = ok[1]["spec"]["clusterIP"]
+    st, body = Http(b).post("/api/v1/namespaces/default/services",
+                            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "dup"},
+                             "spec": {"clusterIP": taken, "ports": [{"port": 80}]}})
+    assert st == 422 and "already allocated" in json.dumps(body), body
