@@ -827,6 +827,7 @@ typedef struct history {
 	pthread_cond_t cond;
 	int64_t until;
 	bool done;
+	bool reached; /* every event through `until` arrived */
 	queued_event_t *head, *tail;
 } history_t;
 
@@ -848,6 +849,9 @@ static void history_event(const kube_store_event_t *ev, int err, void *arg)
 			h->head = q;
 		h->tail = q;
 	}
+	if (!h->done && ev && (ev->type == KUBE_STORE_EVENT_PROGRESS ? ev->kv.mod_rev >= h->until
+								      : ev->kv.mod_rev == h->until))
+		h->reached = true;
 	if (err < 0 || (ev && ev->kv.mod_rev >= h->until)) {
 		h->done = true;
 		pthread_cond_signal(&h->cond);
@@ -900,13 +904,16 @@ static void prime_history(apiserver_t *s, const char *prefix, int64_t until)
 		pthread_mutex_destroy(&h.lock);
 		return;
 	}
+	/* `until` may be a write outside the prefix (etcd's compact_rev_key):
+	 * asking for the current revision makes the watch report progress. */
+	kube_store_current_rev(s->store);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += HISTORY_WAIT_MS / 1000;
 	pthread_mutex_lock(&h.lock);
 	while (!h.done)
 		if (pthread_cond_timedwait(&h.cond, &h.lock, &ts) != 0)
 			break;
-	complete = h.done && h.tail && h.tail->ev.kv.mod_rev == until;
+	complete = h.reached;
 	h.done = true;
 	pthread_mutex_unlock(&h.lock);
 	kube_store_watch_cancel(w);
