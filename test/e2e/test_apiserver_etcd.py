@@ -456,3 +456,22 @@ def test_cluster_ips_and_node_ports_unique_across_apiservers(etcd, servers):
                             {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "dup"},
                              "spec": {"clusterIP": taken, "ports": [{"port": 80}]}})
     assert st == 422 and "already allocated" in json.dumps(body), body
+
+
+def test_restart_on_etcd_keeps_data_and_watch_history(etcd, servers):
+    srv = servers("--etcd-servers=" + etcd.url)
+    http = Http(srv)
+    st, c = http.post(CM % "default", cm("r1"))
+    assert st == 201
+    rv = c["metadata"]["resourceVersion"]
+    c["data"] = {"k": "2"}
+    assert http.put(CM % "default" + "/r1", c)[0] == 200
+    t0 = time.monotonic()
+    srv.restart()
+    assert time.monotonic() - t0 < 5
+    st, got = http.get(CM % "default" + "/r1")
+    assert st == 200 and got["data"] == {"k": "2"}
+    w = http.watch(CM % "default" + "?watch=true&resourceVersion=" + rv)
+    ev = w.next()
+    w.close()
+    assert ev["type"] == "MODIFIED" and ev["object"]["data"] == {"k": "2"}, ev
