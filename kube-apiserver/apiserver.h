@@ -86,6 +86,7 @@ struct apiserver {
 	bool ready;
 	bool shutting_down;
 	struct event *sig_term, *sig_int, *event_sweep;
+	struct apiserver_endpoints *endpoints; /* apiserver_endpoints.c */
 	int64_t started_ns;
 };
 
@@ -144,6 +145,19 @@ void apiserver_metrics_observe(apiserver_t *s, const char *verb, const char *res
 int apiserver_alloc_service(apiserver_t *s, cJSON *svc, const cJSON *old, kube_status_t *st);
 void apiserver_alloc_release_pending(apiserver_t *s, const char *ns, const char *name);
 void apiserver_alloc_clear(apiserver_t *s);
+/* Claim a ClusterIP ("ipaddresses", "10.0.0.7") or NodePort
+ * ("servicenodeports", "30123") for Service ns/name across API servers
+ * sharing etcd (apiserver_claims.c). 0 claimed (always, on the embedded
+ * store), -EEXIST held by another Service, or a store error. */
+int apiserver_claim(apiserver_t *s, const char *what, const char *id, const char *ns,
+		    const char *name);
+
+/* The kubernetes Service's endpoints from API server leases
+ * (apiserver_endpoints.c): start on the loop thread once workers run; stop
+ * after the workers stopped (removes this server's lease). */
+typedef struct apiserver_endpoints apiserver_endpoints_t;
+void apiserver_endpoints_start(apiserver_t *s);
+void apiserver_endpoints_stop(apiserver_t *s);
 
 /* ---- bootstrap (apiserver_server.c) ---- */
 int apiserver_bootstrap(apiserver_t *s);

@@ -126,6 +126,11 @@ int apiserver_alloc_service(apiserver_t *s, cJSON *svc, const cJSON *old, kube_s
 	alloc_hold_t *h;
 	struct in_addr a;
 
+	const char *sns = kube_json_get_str(svc, "metadata.namespace");
+	const char *sname = kube_json_get_str(svc, "metadata.name");
+	char id[INET_ADDRSTRLEN];
+	int cr = 0;
+
 	if (!c)
 		return -ENOENT;
 	prune_holds(s, c);
@@ -143,21 +148,37 @@ int apiserver_alloc_service(apiserver_t *s, cJSON *svc, const cJSON *old, kube_s
 			kube_status_add_cause(st, "FieldValueInvalid", "spec.clusterIPs",
 					      "Invalid value: [\"%s\"]: failed to allocate IP %s: provided IP is not in the valid range. The range of valid IPs is %s",
 					      want, want, rng);
-		} else if (ip_taken(s, c, ip)) {
+		} else if (ip_taken(s, c, ip) ||
+			   (cr = apiserver_claim(s, "ipaddresses", want, sns, sname)) == -EEXIST) {
 			kube_status_add_cause(st, "FieldValueInvalid", "spec.clusterIPs",
 					      "Invalid value: [\"%s\"]: failed to allocate IP %s: provided IP is already allocated",
 					      want, want);
+		} else if (cr < 0) {
+			kube_status_add_cause(st, "FieldValueInvalid", "spec.clusterIPs",
+					      "Invalid value: [\"%s\"]: failed to allocate IP %s: %s", want, want,
+					      strerror(-cr));
 		}
 	} else {
 		/* Upstream reserves the first address for the kubernetes service; it is
 		 * only given out when asked for. */
-		for (uint32_t i = 2; i < size - 1; i++) {
+		for (uint32_t i = 2; i < size - 1 && cr == 0; i++) {
 			if (!ip_taken(s, c, base + i)) {
-				ip = base + i;
+				a.s_addr = htonl(base + i);
+				inet_ntop(AF_INET, &a, id, sizeof(id));
+				cr = apiserver_claim(s, "ipaddresses", id, sns, sname);
+				if (cr == -EEXIST) {
+					cr = 0;
+					continue;
+				}
+				if (cr == 0)
+					ip = base + i;
 				break;
 			}
 		}
-		if (!ip)
+		if (cr < 0)
+			kube_status_add_cause(st, "FieldValueInvalid", "spec.clusterIPs",
+					      "Invalid value: []: failed to allocate a serviceIP: %s", strerror(-cr));
+		else if (!ip)
 			kube_status_add_cause(st, "FieldValueInvalid", "spec.clusterIPs",
 					      "Invalid value: []: failed to allocate a serviceIP: range is full");
 	}
@@ -191,7 +212,9 @@ int apiserver_alloc_service(apiserver_t *s, cJSON *svc, const cJSON *old, kube_s
 					kube_status_add_cause(st, "FieldValueInvalid", field,
 							      "Invalid value: %lld: provided port is not in the valid range. The range of valid ports is %d-%d",
 							      (long long)np, pbase, pbase + psize - 1);
-				else if (port_taken(s, c, (int)np))
+				else if (port_taken(s, c, (int)np) ||
+					 (snprintf(id, sizeof(id), "%lld", (long long)np),
+					  apiserver_claim(s, "servicenodeports", id, sns, sname)) != 0)
 					kube_status_add_cause(st, "FieldValueInvalid", field,
 							      "Invalid value: %lld: provided port is already allocated",
 							      (long long)np);
@@ -201,7 +224,12 @@ int apiserver_alloc_service(apiserver_t *s, cJSON *svc, const cJSON *old, kube_s
 				for (int i = 0; i < psize; i++) {
 					int cand = pbase + (int)((start + (unsigned)i) % (unsigned)psize);
 					if (!port_taken(s, c, cand)) {
-						np = cand;
+						snprintf(id, sizeof(id), "%d", cand);
+						cr = apiserver_claim(s, "servicenodeports", id, sns, sname);
+						if (cr == -EEXIST)
+							continue;
+						if (cr == 0)
+							np = cand;
 						break;
 					}
 				}

@@ -738,10 +738,13 @@ static void apply_event(apiserver_t *s, const kube_store_event_t *ev)
 	}
 }
 
+static void relist(apiserver_t *s);
+
 static void drain_queue(void *arg)
 {
 	apiserver_t *s = arg;
 	queued_event_t *q;
+	bool relist_needed = false;
 
 	pthread_mutex_lock(&queue_lock);
 	q = queue_head;
@@ -750,16 +753,21 @@ static void drain_queue(void *arg)
 	pthread_mutex_unlock(&queue_lock);
 	while (q) {
 		queued_event_t *next = q->next;
-		if (q->err)
-			klog_error("watch on the store ended: %s", strerror(-q->err));
-		else
+		if (q->err) {
+			klog_error("watch on the store ended: %s; re-listing", strerror(-q->err));
+			relist_needed = true;
+		} else if (!relist_needed) {
 			apply_event(s, &q->ev);
+		}
 		kube_kv_clear(&q->ev.kv);
 		kube_kv_clear(&q->ev.prev);
 		kube_free(q);
 		q = next;
 	}
-	run_fresh(s);
+	if (relist_needed)
+		relist(s);
+	else
+		run_fresh(s);
 }
 
 /* Store thread: copy the event and queue it for the loop, in order. */
@@ -819,6 +827,7 @@ typedef struct history {
 	pthread_cond_t cond;
 	int64_t until;
 	bool done;
+	bool reached; /* every event through `until` arrived */
 	queued_event_t *head, *tail;
 } history_t;
 
@@ -840,6 +849,9 @@ static void history_event(const kube_store_event_t *ev, int err, void *arg)
 			h->head = q;
 		h->tail = q;
 	}
+	if (!h->done && ev && (ev->type == KUBE_STORE_EVENT_PROGRESS ? ev->kv.mod_rev >= h->until
+								      : ev->kv.mod_rev == h->until))
+		h->reached = true;
 	if (err < 0 || (ev && ev->kv.mod_rev >= h->until)) {
 		h->done = true;
 		pthread_cond_signal(&h->cond);
@@ -892,13 +904,16 @@ static void prime_history(apiserver_t *s, const char *prefix, int64_t until)
 		pthread_mutex_destroy(&h.lock);
 		return;
 	}
+	/* `until` may be a write outside the prefix (etcd's compact_rev_key):
+	 * asking for the current revision makes the watch report progress. */
+	kube_store_current_rev(s->store);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += HISTORY_WAIT_MS / 1000;
 	pthread_mutex_lock(&h.lock);
 	while (!h.done)
 		if (pthread_cond_timedwait(&h.cond, &h.lock, &ts) != 0)
 			break;
-	complete = h.done && h.tail && h.tail->ev.kv.mod_rev == until;
+	complete = h.reached;
 	h.done = true;
 	pthread_mutex_unlock(&h.lock);
 	kube_store_watch_cancel(w);
@@ -925,11 +940,110 @@ static void prime_history(apiserver_t *s, const char *prefix, int64_t until)
 
 /* ---- start and stop ---- */
 
+/* Page through the store at one revision into the (empty) caches, so the
+ * whole data set is never held twice (store rows and cache objects). */
+static int load_all(apiserver_t *s, const char *all)
+{
+	kube_kv_list_t l = { 0 };
+	char *start = NULL;
+	int64_t rev = 0;
+	int r;
+
+	for (;;) {
+		r = kube_store_list(s->store, all, start, START_PAGE, rev, &l);
+		kube_free(start);
+		start = NULL;
+		if (r < 0)
+			return r;
+		rev = l.rev;
+		for (size_t i = 0; i < l.count; i++) {
+			apiserver_cache_t *c = cache_for_key(s, l.items[i].key);
+			apiserver_obj_t *o;
+
+			if (!c)
+				continue;
+			o = obj_from_value(l.items[i].key, l.items[i].value, l.items[i].value_len,
+					   l.items[i].mod_rev);
+			if (!o)
+				continue;
+			apiserver_obj_unref(items_put(c, o));
+			apiserver_obj_unref(o);
+		}
+		/* the smallest key after the last one: keys hold no \x01 */
+		if (l.more && l.count)
+			start = kube_asprintf("%s\x01", l.items[l.count - 1].key);
+		kube_kv_list_clear(&l);
+		if (!start)
+			break;
+	}
+	s->cache_rev = rev;
+	return 0;
+}
+
+/* Drop every cached object and event, and end every watcher. */
+static void caches_reset(apiserver_t *s)
+{
+	for (size_t i = 0; i < s->ncaches; i++) {
+		apiserver_cache_t *c = s->caches[i];
+
+		while (c->watchers)
+			watcher_end(c->watchers);
+		for (size_t j = 0; j < c->n; j++)
+			apiserver_obj_unref(c->items[j]);
+		c->n = 0;
+		for (size_t j = 0; j < c->ring_len; j++) {
+			ring_event_t *ev = &c->ring[(c->ring_start + j) % c->ring_cap];
+			apiserver_obj_unref(ev->obj);
+			apiserver_obj_unref(ev->prev);
+		}
+		c->ring_start = c->ring_len = 0;
+		c->ring_bytes = 0;
+	}
+}
+
+static void relist_cb(evutil_socket_t fd, short what, void *arg);
+
+/* The store watch ended (e.g. its revision was compacted while etcd was
+ * away): re-list everything and watch again from the list's revision, as
+ * upstream's reflector does. Watchers are ended; they come back with
+ * their resourceVersion and get 410 Gone, so clients re-list too. Retried
+ * every second while the store does not answer. */
+static void relist(apiserver_t *s)
+{
+	char *all = kube_asprintf("%s/", s->prefix);
+	int r;
+
+	kube_store_watch_cancel(s->store_watch);
+	s->store_watch = NULL;
+	caches_reset(s);
+	r = load_all(s, all);
+	if (r == 0) {
+		for (size_t i = 0; i < s->ncaches; i++)
+			s->caches[i]->ring_base_rev = s->cache_rev;
+		r = kube_store_watch(s->store, all, s->cache_rev, store_event, s, &s->store_watch);
+	}
+	kube_free(all);
+	if (r < 0) {
+		struct timeval tv = { 1, 0 };
+
+		klog_error("re-listing the store failed: %s; retrying", strerror(-r));
+		caches_reset(s);
+		event_base_once(s->base, -1, EV_TIMEOUT, relist_cb, s, &tv);
+		return;
+	}
+	klog_info("watch caches re-listed at revision %lld", (long long)s->cache_rev);
+	run_fresh(s);
+}
+
+static void relist_cb(evutil_socket_t fd, short what, void *arg)
+{
+	relist(arg);
+}
+
 int apiserver_cache_start(apiserver_t *s)
 {
 	size_t nk;
 	const kube_kind_t *kinds = kube_kinds_all(&nk);
-	kube_kv_list_t l = { 0 };
 	char *all;
 	int r;
 
@@ -948,41 +1062,10 @@ int apiserver_cache_start(apiserver_t *s)
 	}
 
 	all = kube_asprintf("%s/", s->prefix);
-	/* Page through the store at one revision, so the whole data set is
-	 * never held twice (store rows and cache objects) at start. */
-	{
-		char *start = NULL;
-		int64_t rev = 0;
-		for (;;) {
-			r = kube_store_list(s->store, all, start, START_PAGE, rev, &l);
-			kube_free(start);
-			start = NULL;
-			if (r < 0) {
-				kube_free(all);
-				return r;
-			}
-			rev = l.rev;
-			for (size_t i = 0; i < l.count; i++) {
-				apiserver_cache_t *c = cache_for_key(s, l.items[i].key);
-				apiserver_obj_t *o;
-
-				if (!c)
-					continue;
-				o = obj_from_value(l.items[i].key, l.items[i].value, l.items[i].value_len,
-						   l.items[i].mod_rev);
-				if (!o)
-					continue;
-				apiserver_obj_unref(items_put(c, o));
-				apiserver_obj_unref(o);
-			}
-			/* the smallest key after the last one: keys hold no \x01 */
-			if (l.more && l.count)
-				start = kube_asprintf("%s\x01", l.items[l.count - 1].key);
-			kube_kv_list_clear(&l);
-			if (!start)
-				break;
-		}
-		s->cache_rev = rev;
+	r = load_all(s, all);
+	if (r < 0) {
+		kube_free(all);
+		return r;
 	}
 	for (size_t i = 0; i < s->ncaches; i++)
 		s->caches[i]->ring_base_rev = s->cache_rev;

@@ -183,5 +183,10 @@ int apiserver_options_validate(const apiserver_options_t *o, const kube_flagset_
 		snprintf(err, errsize, "--storage-backend invalid, allowed values: etcd3. If not specified, the embedded store is used");
 		return -EINVAL;
 	}
+	if (o->storage_backend && strcmp(o->storage_backend, "etcd3") == 0 &&
+	    !(o->etcd_servers && o->etcd_servers[0])) {
+		snprintf(err, errsize, "--etcd-servers must be specified");
+		return -EINVAL;
+	}
 	return 0;
 }

@@ -580,6 +580,7 @@ int apiserver_run(apiserver_options_t *o)
 		klog_error("starting the watch caches failed: %s", strerror(-r));
 		goto fail;
 	}
+	apiserver_endpoints_start(&s);
 	s.sig_term = evsignal_new(s.base, SIGTERM, on_signal, &s);
 	s.sig_int = evsignal_new(s.base, SIGINT, on_signal, &s);
 	evsignal_add(s.sig_term, NULL);
@@ -608,6 +609,7 @@ int apiserver_run(apiserver_options_t *o)
 	if (!s.shutting_down)
 		apiserver_cache_stop(&s);
 	apiserver_work_stop(&s);
+	apiserver_endpoints_stop(&s);
 	kube_http_server_free(s.http_insecure);
 	kube_http_server_free(s.http_secure);
 	event_free(s.sig_term);

@@ -85,6 +85,11 @@ struct kube_store_watch {
 	struct event *progress_ev; /* delivers progress_rev a moment later */
 	int64_t progress_rev;
 	bool progress_asked;
+	/* Progress is asked for only once the stream has delivered everything
+	 * up to the revision it was created at: etcd 3.4 answers a progress
+	 * request at once, even while a watch still replays history. */
+	int64_t created_rev;
+	bool caught_up;
 	bool io_done;	   /* no more reconnects */
 	bool io_listed;
 	struct kube_store_watch *io_next;
@@ -392,6 +397,10 @@ static void watch_message(kube_grpc_call_t *call, const uint8_t *data, size_t le
 		etcdserverpb__watch_response__free_unpacked(r, NULL);
 		return;
 	}
+	if (r->created && r->header) {
+		w->created_rev = r->header->revision;
+		w->caught_up = w->next_rev > w->created_rev;
+	}
 	if (r->created && watch_start_state(w) == 0)
 		watch_started(w, 1);
 	if (!r->created && r->n_events == 0 && r->header) {
@@ -438,6 +447,8 @@ static void watch_message(kube_grpc_call_t *call, const uint8_t *data, size_t le
 			}
 		}
 		w->next_rev = e->kv->mod_revision + 1;
+		if (w->created_rev && w->next_rev > w->created_rev)
+			w->caught_up = true;
 		enqueue_item(ed, w, ev, 0);
 	}
 	etcdserverpb__watch_response__free_unpacked(r, NULL);
@@ -499,6 +510,8 @@ static void watch_connect(kube_store_watch_t *w)
 	cr.prev_kv = true;
 	req.request_union_case = ETCDSERVERPB__WATCH_REQUEST__REQUEST_UNION_CREATE_REQUEST;
 	req.create_request = &cr;
+	w->created_rev = 0;
+	w->caught_up = false;
 	w->call = kube_grpc_call_start(w->ed->ch, "/etcdserverpb.Watch/Watch", 0, md, watch_message,
 				       watch_done, w);
 	kube_grpc_call_send_pb(w->call, &req.base);
@@ -577,8 +590,8 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
 				Etcdserverpb__WatchProgressRequest pr =
 					ETCDSERVERPB__WATCH_PROGRESS_REQUEST__INIT;
 
-				if (!w->call || w->io_done || w->progress_asked || w->next_rev > c->rev ||
-				    watch_start_state(w) != 1)
+				if (!w->call || w->io_done || w->progress_asked || !w->caught_up ||
+				    w->next_rev > c->rev || watch_start_state(w) != 1)
 					continue;
 				req.request_union_case =
 					ETCDSERVERPB__WATCH_REQUEST__REQUEST_UNION_PROGRESS_REQUEST;

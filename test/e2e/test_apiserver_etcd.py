@@ -244,6 +244,12 @@ def test_leader_kill_under_write_load(tmp_path, servers):
                     with lock:
                         ack_times.append(time.monotonic())
 
+        # kubectl get cs: one etcd-N row per endpoint
+        st, cs = http.get("/api/v1/componentstatuses")
+        rows = {i["metadata"]["name"]: i["conditions"][0] for i in cs["items"]}
+        for n in range(3):
+            assert rows["etcd-%d" % n]["status"] == "True", rows
+            assert json.loads(rows["etcd-%d" % n]["message"])["health"] == "true"
         threads = [threading.Thread(target=writer, args=(i,)) for i in range(8)]
         for t in threads:
             t.start()
@@ -274,6 +280,8 @@ def test_leader_kill_under_write_load(tmp_path, servers):
                 seen.add(ev["object"]["metadata"]["name"])
         w.close()
         assert present <= seen
+        st, cs = http.get("/api/v1/componentstatuses/etcd-%d" % leader)
+        assert cs["conditions"][0]["status"] == "False", cs
         print("leader kill: %d acked writes, first ack %.2fs after the kill" % (len(names), resumed))
         assert resumed < 10
     finally:
@@ -338,3 +346,132 @@ backend apiservers
         hp.terminate()
         hp.wait(10)
         log.close()
+
+
+def test_compacted_watch_relists_and_clients_get_410(etcd, servers):
+    """The server's store watch comes back after etcd compacted past it:
+    the watch cache re-lists (seeing writes made behind its back), its
+    watchers are ended, and a watch from an old resourceVersion is 410."""
+    srv = servers("--etcd-servers=" + etcd.url)
+    http = Http(srv)
+    assert http.post(CM % "default", cm("old"))[0] == 201
+    st, lst = http.get(CM % "default")
+    old_rv = lst["metadata"]["resourceVersion"]
+    w = http.watch(CM % "default" + "?watch=true&resourceVersion=" + old_rv, timeout=30)
+
+    srv.proc.send_signal(signal.SIGSTOP)
+    try:
+        etcd.kill(0)
+        etcd.start_member(etcd.members[0])
+        wait_for(lambda: etcd.ctl("endpoint", "health", check=False).returncode == 0,
+                 timeout=20, what="etcd back")
+        new = {"apiVersion": "v1", "kind": "ConfigMap", "data": {"k": "v"},
+               "metadata": {"name": "new", "namespace": "default",
+                            "uid": "8d1c1d27-0d6f-4a5e-9a53-000000000001",
+                            "creationTimestamp": "2026-01-01T00:00:00Z"}}
+        etcd.ctl("put", "/registry/configmaps/default/new", json.dumps(new))
+        etcd.ctl("del", "/registry/configmaps/default/old")
+        rev = json.loads(etcd.ctl("get", "x", "-w", "json").stdout)["header"]["revision"]
+        etcd.ctl("compact", str(rev))
+    finally:
+        srv.proc.send_signal(signal.SIGCONT)
+    wait_for(lambda: "re-listed at revision" in srv.read_log(), timeout=15, what="re-list")
+    names = {i["metadata"]["name"] for i in http.get(CM % "default")[1]["items"]}
+    assert "new" in names and "old" not in names
+    # the cache's watchers were ended; resuming from before the compaction is 410
+    while w.next() is not None:
+        pass
+    w.close()
+    st, body = http.get(CM % "default" + "?watch=true&resourceVersion=" + old_rv)
+    if st == 200:  # the Status comes as an ERROR event in the stream
+        body = json.loads(body.splitlines()[0]) if isinstance(body, str) else body
+        assert body["type"] == "ERROR" and body["object"]["code"] == 410, body
+    else:
+        assert st == 410, body
+    assert http.post(CM % "default", cm("after"))[0] == 201
+
+
+def test_kubernetes_endpoints_list_every_live_apiserver(etcd, servers):
+    """Upstream's lease reconciler: each API server's advertise address is in
+    default/kubernetes while it runs; one that stops takes itself out."""
+    a = servers("--etcd-servers=" + etcd.url, "--advertise-address=127.0.0.2")
+    b = servers("--etcd-servers=" + etcd.url, "--advertise-address=127.0.0.3")
+    ha = Http(a)
+
+    def ips():
+        st, eps = ha.get("/api/v1/namespaces/default/endpoints/kubernetes")
+        assert st == 200, eps
+        return sorted(x["ip"] for s in eps.get("subsets") or [] for x in s.get("addresses") or [])
+    wait_for(lambda: ips() == ["127.0.0.2", "127.0.0.3"], timeout=15, what="both API servers listed")
+    out = etcd.ctl("get", "--prefix", "/registry/masterleases/", "--keys-only").stdout.split()
+    assert out == ["/registry/masterleases/127.0.0.2", "/registry/masterleases/127.0.0.3"]
+    b.stop()
+    wait_for(lambda: ips() == ["127.0.0.2"], timeout=15, what="the stopped one removed")
+
+
+def test_cluster_ips_and_node_ports_unique_across_apiservers(etcd, servers):
+    """Two API servers allocating at once from the same ranges never hand
+    out one ClusterIP or NodePort twice (claims in etcd)."""
+    a = servers("--etcd-servers=" + etcd.url, "--service-cluster-ip-range=10.0.0.0/26",
+                "--service-node-port-range=30000-30059")
+    b = servers("--etcd-servers=" + etcd.url, "--service-cluster-ip-range=10.0.0.0/26",
+                "--service-node-port-range=30000-30059")
+    results = []
+    lock = threading.Lock()
+
+    def create(srv, prefix):
+        h = Http(srv)
+        for i in range(12):
+            svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "%s-%d" % (prefix, i)},
+                   "spec": {"type": "NodePort", "selector": {"app": "x"}, "ports": [{"port": 80}]}}
+            st, body = h.post("/api/v1/namespaces/default/services", svc)
+            with lock:
+                results.append((st, body))
+
+    threads = [threading.Thread(target=create, args=(srv, "s%d" % n))
+               for n, srv in enumerate((a, b, a, b))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    ok = [b for st, b in results if st == 201]
+    assert len(ok) == 48, [b for st, b in results if st != 201][:3]
+    ips = [s["spec"]["clusterIP"] for s in ok]
+    ports = [s["spec"]["ports"][0]["nodePort"] for s in ok]
+    assert len(set(ips)) == len(ips), sorted(ips)
+    assert len(set(ports)) == len(ports), sorted(ports)
+    claims = etcd.ctl("get", "--prefix", "/registry/ipaddresses/", "--keys-only").stdout.split()
+    assert len(claims) == 48
+    # a deleted Service's address is free again at once for its own name,
+    # and asking for a held one is refused
+    h = Http(a)
+    assert h.delete("/api/v1/namespaces/default/services/s0-0")[0] == 200
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s0-0"},
+           "spec": {"clusterIP": ok[0]["spec"]["clusterIP"] if ok[0]["metadata"]["name"] == "s0-0"
+                    else [s for s in ok if s["metadata"]["name"] == "s0-0"][0]["spec"]["clusterIP"],
+                    "ports": [{"port": 80}]}}
+    assert Http(b).post("/api/v1/namespaces/default/services", svc)[0] == 201
+    taken = ok[1]["spec"]["clusterIP"]
+    st, body = Http(b).post("/api/v1/namespaces/default/services",
+                            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "dup"},
+                             "spec": {"clusterIP": taken, "ports": [{"port": 80}]}})
+    assert st == 422 and "already allocated" in json.dumps(body), body
+
+
+def test_restart_on_etcd_keeps_data_and_watch_history(etcd, servers):
+    srv = servers("--etcd-servers=" + etcd.url)
+    http = Http(srv)
+    st, c = http.post(CM % "default", cm("r1"))
+    assert st == 201
+    rv = c["metadata"]["resourceVersion"]
+    c["data"] = {"k": "2"}
+    assert http.put(CM % "default" + "/r1", c)[0] == 200
+    t0 = time.monotonic()
+    srv.restart()
+    assert time.monotonic() - t0 < 5
+    st, got = http.get(CM % "default" + "/r1")
+    assert st == 200 and got["data"] == {"k": "2"}
+    w = http.watch(CM % "default" + "?watch=true&resourceVersion=" + rv)
+    ev = w.next()
+    w.close()
+    assert ev["type"] == "MODIFIED" and ev["object"]["data"] == {"k": "2"}, ev

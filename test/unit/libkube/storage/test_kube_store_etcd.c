@@ -231,6 +231,51 @@ TEST(etcd_unreachable)
 	kube_free(dead);
 }
 
+typedef struct progress_seen {
+	pthread_mutex_t lock;
+	int64_t progress_rev;
+	int puts;
+} progress_seen_t;
+
+static void on_progress(const kube_store_event_t *ev, int err, void *arg)
+{
+	progress_seen_t *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	if (ev && ev->type == KUBE_STORE_EVENT_PROGRESS && ev->kv.mod_rev > p->progress_rev)
+		p->progress_rev = ev->kv.mod_rev;
+	else if (ev)
+		p->puts++;
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Writes outside a watch's prefix move etcd's revision; after
+ * kube_store_current_rev() the watch reports progress up to it, so a
+ * watch cache knows it is not behind. */
+TEST(etcd_progress_past_writes_elsewhere)
+{
+	progress_seen_t p = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	kube_store_watch_t *w;
+	int64_t rev = 0, have = 0;
+
+	WITH_ETCD(c, s);
+	ASSERT_OK(kube_store_create(s, "/registry/pods/a/1", "{}", 2, NULL));
+	ASSERT_OK(kube_store_watch(s, "/registry/pods/", kube_store_current_rev(s), on_progress, &p, &w));
+	ASSERT_OK(kube_store_create(s, "/elsewhere/x", "{}", 2, &rev));
+	ASSERT_EQ(kube_store_current_rev(s), rev);
+	for (int i = 0; i < 200 && have < rev; i++) {
+		usleep(10 * 1000);
+		pthread_mutex_lock(&p.lock);
+		have = p.progress_rev;
+		pthread_mutex_unlock(&p.lock);
+	}
+	kube_store_watch_cancel(w);
+	ASSERT_EQ(have, rev);
+	ASSERT_EQ(p.puts, 0);
+	kube_store_free(s);
+	cluster_stop(&c);
+}
+
 typedef struct load {
 	kube_store_t *s;
 	int id;
