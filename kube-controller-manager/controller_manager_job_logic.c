@@ -15,6 +15,7 @@ void controller_manager_job_plan_clear(controller_manager_job_plan_t *p)
 {
 	cJSON_Delete(p->status);
 	kube_free(p->indexes);
+	kube_free(p->owned_message);
 	for (size_t i = 0; i < p->n_deletes; i++)
 		kube_free(p->deletes[i]);
 	kube_free(p->deletes);
@@ -194,8 +195,70 @@ static void set_count(cJSON *status, const char *key, int64_t v, bool omit_zero)
 		cJSON_AddNumberToObject(status, key, (double)v);
 }
 
+/* spec.podFailurePolicy: the action of the first rule a Failed pod
+ * matches ("FailJob", "Ignore", "Count", "FailIndex"), or NULL; *ret_msg
+ * gets upstream's message for FailJob (kube_malloc'd). */
+static const char *policy_action(const cJSON *job, const cJSON *pod, char **ret_msg)
+{
+	const cJSON *rule;
+	int i = 0;
+	cJSON_ArrayForEach(rule, kube_json_get(job, "spec.podFailurePolicy.rules"))
+	{
+		const char *action = kube_json_get_str(rule, "action");
+		const cJSON *codes = kube_json_get(rule, "onExitCodes");
+		const char *pod_ns = kube_json_get_str(pod, "metadata.namespace");
+		const char *pod_name = kube_json_get_str(pod, "metadata.name");
+		if (codes) {
+			const char *want = kube_json_get_str(codes, "containerName");
+			bool in = kube_streq(kube_json_get_str(codes, "operator"), "In");
+			const char *lists[] = { "status.initContainerStatuses", "status.containerStatuses" };
+			for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+				const cJSON *cs;
+				cJSON_ArrayForEach(cs, kube_json_get(pod, lists[l]))
+				{
+					const cJSON *t = kube_json_get(cs, "state.terminated");
+					if (!t || (want && !kube_streq(want, kube_json_get_str(cs, "name"))))
+						continue;
+					int64_t code = kube_json_get_int64(t, "exitCode", 0);
+					if (code == 0)
+						continue;
+					bool listed = false;
+					const cJSON *v;
+					cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(codes, "values"))
+					{
+						listed |= cJSON_IsNumber(v) && (int64_t)v->valuedouble == code;
+					}
+					if (listed != in)
+						continue;
+					if (ret_msg)
+						*ret_msg = kube_asprintf("Container %s for pod %s/%s failed with exit code %lld "
+									 "matching %s rule at index %d",
+									 kube_json_get_str(cs, "name"), pod_ns ? pod_ns : "",
+									 pod_name ? pod_name : "", (long long)code, action, i);
+					return action;
+				}
+			}
+		}
+		const cJSON *pc;
+		cJSON_ArrayForEach(pc, kube_json_get(rule, "onPodConditions"))
+		{
+			const cJSON *c = controller_manager_podutil_condition(pod, kube_json_get_str(pc, "type"));
+			const char *want = kube_json_get_str(pc, "status");
+			if (!c || !kube_streq(kube_json_get_str(c, "status"), want ? want : "True"))
+				continue;
+			if (ret_msg)
+				*ret_msg = kube_asprintf("Pod %s/%s has condition %s matching %s rule at index %d",
+							 pod_ns ? pod_ns : "", pod_name ? pod_name : "",
+							 kube_json_get_str(pc, "type"), action, i);
+			return action;
+		}
+		i++;
+	}
+	return NULL;
+}
+
 /* Remaining pod-creation backoff after failures since the last success. */
-static int64_t backoff_remaining(const cJSON *const *pods, size_t n, int64_t now)
+static int64_t backoff_remaining(const cJSON *job, const cJSON *const *pods, size_t n, int64_t now)
 {
 	int64_t last_success = -1, last_failure = -1;
 	for (size_t i = 0; i < n; i++)
@@ -206,7 +269,8 @@ static int64_t backoff_remaining(const cJSON *const *pods, size_t n, int64_t now
 		}
 	int failures = 0;
 	for (size_t i = 0; i < n; i++)
-		if (kube_streq(kube_json_get_str(pods[i], "status.phase"), "Failed")) {
+		if (kube_streq(kube_json_get_str(pods[i], "status.phase"), "Failed") &&
+		    !kube_streq(policy_action(job, pods[i], NULL), "Ignore")) {
 			int64_t t = controller_manager_podutil_finish_time(pods[i]);
 			if (t < last_success)
 				continue;
@@ -264,6 +328,7 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 		parallelism = 0;
 
 	/* classify the pods */
+	_cleanup_free_ char *policy_msg = NULL;
 	const cJSON **active = kube_calloc(n_pods + 1, sizeof(*active));
 	size_t n_active = 0;
 	int64_t ready = 0, terminating = 0, n_succeeded = 0, n_failed = 0;
@@ -281,7 +346,15 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 			else if (idx >= 0 && idx < completions)
 				done[idx] = true;
 		} else if (kube_streq(ph, "Failed")) {
-			n_failed++;
+			char *msg = NULL;
+			const char *action = policy_action(job, pod, &msg);
+			if (kube_streq(action, "FailJob") && !policy_msg) {
+				policy_msg = msg;
+				msg = NULL;
+			}
+			kube_free(msg);
+			if (!kube_streq(action, "Ignore"))
+				n_failed++;
 		} else if (controller_manager_podutil_deleting(pod)) {
 			terminating++;
 		} else {
@@ -316,7 +389,10 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 
 	/* finished? */
 	const char *fail_reason = NULL, *fail_message = NULL;
-	if (failed > backoff_limit) {
+	if (policy_msg) {
+		fail_reason = "PodFailurePolicy";
+		fail_message = policy_msg;
+	} else if (failed > backoff_limit) {
 		fail_reason = "BackoffLimitExceeded";
 		fail_message = "Job has reached the specified backoff limit";
 	} else if (deadline >= 0 && !suspend && now - start >= deadline) {
@@ -348,7 +424,12 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 							 now, true);
 		p->event_type = "Warning";
 		p->event_reason = fail_reason;
-		p->event_message = fail_message;
+		if (fail_message == policy_msg) {
+			p->owned_message = kube_strdup(policy_msg);
+			p->event_message = p->owned_message;
+		} else {
+			p->event_message = fail_message;
+		}
 	} else if (complete) {
 		controller_manager_podutil_set_condition(st, "SuccessCriteriaMet", "True",
 							 "CompletionsReached",
@@ -396,7 +477,7 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 			}
 		} else {
 			int64_t room = KUBE_MIN(parallelism - valid, CONTROLLER_MANAGER_JOB_BURST);
-			int64_t rem = room > 0 ? backoff_remaining(pods, n_pods, now) : 0;
+			int64_t rem = room > 0 ? backoff_remaining(job, pods, n_pods, now) : 0;
 			if (rem > 0) {
 				requeue(p, rem);
 				room = 0;
@@ -419,7 +500,7 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 				add_delete(p, active[i]);
 			n_active_after = want;
 		} else if (want > (int64_t)n_active) {
-			int64_t rem = backoff_remaining(pods, n_pods, now);
+			int64_t rem = backoff_remaining(job, pods, n_pods, now);
 			if (rem > 0)
 				requeue(p, rem);
 			else

@@ -4,8 +4,9 @@
  * Job and the pods it controls, the status to write (active, ready,
  * terminating, succeeded, failed, completedIndexes, startTime,
  * completionTime, and the SuccessCriteriaMet/Complete or
- * FailureTarget/Failed conditions with reasons BackoffLimitExceeded and
- * DeadlineExceeded), the pods to create (completion indexes in Indexed
+ * FailureTarget/Failed conditions with reasons BackoffLimitExceeded,
+ * DeadlineExceeded and PodFailurePolicy), spec.podFailurePolicy (FailJob,
+ * Ignore, Count on exit codes and pod conditions), the pods to create (completion indexes in Indexed
  * mode) or delete, the pod-failure backoff (10 s doubling per failure
  * since the last success, up to 10 min), and ttlSecondsAfterFinished.
  * Times are Unix seconds.
@@ -35,6 +36,7 @@ typedef struct controller_manager_job_plan {
 	const char *event_type;	 /* an event to record ("Normal"/"Warning"), or NULL */
 	const char *event_reason;
 	const char *event_message;
+	char *owned_message;	 /* storage event_message may point into */
 	bool delete_job;	 /* finished and ttlSecondsAfterFinished passed */
 } controller_manager_job_plan_t;
 
