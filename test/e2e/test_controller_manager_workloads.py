@@ -346,8 +346,10 @@ def cronjob(name, schedule, **spec):
 
 
 def test_cronjob_every_minute(rawhttp, ns, nodes):
+    # spec.timeZone through the system tz database: the scheduled-timestamp
+    # annotation is written in that zone
     st, body = rawhttp.post("/apis/batch/v1/namespaces/%s/cronjobs" % ns,
-                            cronjob("tick", "*/1 * * * *", timeZone="UTC"))
+                            cronjob("tick", "*/1 * * * *", timeZone="Europe/Berlin"))
     assert st == 201, body
     t0 = time.time()
 
@@ -360,7 +362,9 @@ def test_cronjob_every_minute(rawhttp, ns, nodes):
     minutes = int(name.split("-")[1])
     assert minutes * 60 <= time.time() < minutes * 60 + 60 + 5
     ann = got[0]["metadata"]["annotations"]["batch.kubernetes.io/cronjob-scheduled-timestamp"]
-    assert ann == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(minutes * 60))
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    assert ann == datetime.fromtimestamp(minutes * 60, ZoneInfo("Europe/Berlin")).isoformat()
     assert got[0]["metadata"]["ownerReferences"][0]["kind"] == "CronJob"
     print("cronjob */1 created %s %.1f s after creation" % (name, waited))
 
@@ -369,7 +373,7 @@ def test_cronjob_every_minute(rawhttp, ns, nodes):
         s = cj.get("status", {})
         return cj if s.get("lastSuccessfulTime") and not s.get("active") else None
     cj = wait_for(done, timeout=30, what="lastSuccessfulTime")
-    assert cj["status"]["lastScheduleTime"] == ann
+    assert cj["status"]["lastScheduleTime"] == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(minutes * 60))
 
 
 def test_cronjob_forbid_and_history(rawhttp, ns, nodes):
@@ -533,6 +537,25 @@ def test_daemonset_on_every_node(rawhttp, ns, nodes):
         pods = [p for p in pods_of(rawhttp, ns, "app%3Dagent") if not p["metadata"].get("deletionTimestamp")]
         return len(pods) == 3 and all(p["metadata"]["labels"].get("v") == "2" for p in pods)
     wait_for(rolled, timeout=40, what="the rolling update")
+    # maxSurge: the new pod starts next to the old one; never fewer than 3 ready
+    st, _ = rawhttp.patch("/apis/apps/v1/namespaces/%s/daemonsets/agent" % ns,
+                          {"spec": {"updateStrategy": {"type": "RollingUpdate",
+                                                       "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+                                    "template": {"metadata": {"labels": {"app": "agent", "v": "3"}}}}})
+    assert st == 200
+    most = 0
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 40:
+        pods = [p for p in pods_of(rawhttp, ns, "app%3Dagent") if not p["metadata"].get("deletionTimestamp")]
+        ready = [p for p in pods if (condition(p, "Ready") or {}).get("status") == "True"]
+        assert len(ready) >= 3 or time.monotonic() - t0 < 0.5 or len(pods) >= 3, len(ready)
+        most = max(most, len(pods))
+        if len(pods) == 3 and all(p["metadata"]["labels"].get("v") == "3" for p in pods):
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the surge rollout did not finish")
+    assert most == 4, most  # one surge pod at a time
     rawhttp.delete("/apis/apps/v1/namespaces/%s/daemonsets/agent" % ns)
     nodes.names.remove("wl-tainted")
     rawhttp.delete("/api/v1/nodes/wl-tainted")
