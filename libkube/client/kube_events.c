@@ -1,7 +1,10 @@
 /* kube_events: the asynchronous event recorder with client-go's
- * correlation (see header): a spam filter per source and involved object
- * (burst 25, one token per 5 minutes) and count aggregation of identical
- * events (PATCH count, lastTimestamp and message). */
+ * EventCorrelator (see header): the aggregator (more than 10 distinct
+ * messages of the same source, object, type and reason within 10 minutes
+ * become one "(combined from similar events): ..." event), a spam filter
+ * per source and involved object (burst 25, one token per 5 minutes) and
+ * count aggregation of identical events (PATCH count, lastTimestamp and
+ * message). */
 #include "client/kube_events.h"
 
 #include <pthread.h>
@@ -18,11 +21,14 @@
 #define CACHE_MAX 4096
 #define SPAM_BURST 25
 #define SPAM_QPS (1.0 / 300.0)
+#define AGG_MAX_EVENTS 10
+#define AGG_INTERVAL_NS (600 * 1000000000LL)
 
 typedef struct pending {
 	cJSON *event;	 /* the Event to create (count 1) */
-	char *key;	 /* aggregation key */
+	char *key;	 /* identical-event key */
 	char *spam_key;	 /* source + involved object */
+	char *agg_key;	 /* spam key + type + reason (messages differ) */
 	struct pending *next;
 } pending_t;
 
@@ -38,6 +44,12 @@ typedef struct spam {
 	double tokens;
 	int64_t last_ns;
 } spam_t;
+
+/* The distinct messages seen for one aggregate key. */
+typedef struct agg {
+	kube_strmap_t messages;
+	int64_t last_ns;
+} agg_t;
 
 struct kube_events {
 	kube_client_t *c;
@@ -56,6 +68,7 @@ struct kube_events {
 	/* thread-only state */
 	kube_strmap_t seen;  /* key -> seen_t * */
 	kube_strmap_t spam;  /* spam key -> spam_t * */
+	kube_strmap_t aggs;  /* aggregate key -> agg_t * */
 };
 
 static void pending_free(pending_t *p)
@@ -65,6 +78,7 @@ static void pending_free(pending_t *p)
 	cJSON_Delete(p->event);
 	kube_free(p->key);
 	kube_free(p->spam_key);
+	kube_free(p->agg_key);
 	kube_free(p);
 }
 
@@ -78,15 +92,60 @@ static void seen_free(seen_t *s)
 	kube_free(s);
 }
 
-static void cache_clear(kube_strmap_t *m, bool seen)
+static void agg_free(agg_t *a)
+{
+	if (!a)
+		return;
+	kube_strmap_clear(&a->messages);
+	kube_free(a);
+}
+
+enum { CACHE_SEEN, CACHE_SPAM, CACHE_AGG };
+
+static void cache_clear(kube_strmap_t *m, int what)
 {
 	for (kube_strmap_entry_t *e = kube_strmap_first(m); e; e = kube_strmap_next(m, e)) {
-		if (seen)
+		if (what == CACHE_SEEN)
 			seen_free(e->value);
+		else if (what == CACHE_AGG)
+			agg_free(e->value);
 		else
 			kube_free(e->value);
 	}
 	kube_strmap_clear(m);
+}
+
+/* client-go's EventAggregator: past AGG_MAX_EVENTS distinct messages for
+ * one aggregate key within the interval, the event becomes the combined
+ * one, identified by the aggregate key. */
+static void aggregate(kube_events_t *e, pending_t *p)
+{
+	agg_t *a = kube_strmap_get(&e->aggs, p->agg_key);
+	const char *msg = kube_json_get_str(p->event, "message");
+	int64_t now = kube_now_ns();
+	char *combined;
+
+	if (a && now - a->last_ns > AGG_INTERVAL_NS) {
+		agg_free(kube_strmap_remove(&e->aggs, p->agg_key, NULL));
+		a = NULL;
+	}
+	if (!a) {
+		if (e->aggs.count >= CACHE_MAX)
+			cache_clear(&e->aggs, CACHE_AGG);
+		a = kube_calloc(1, sizeof(*a));
+		kube_strmap_put(&e->aggs, p->agg_key, a);
+	}
+	a->last_ns = now;
+	kube_strmap_put(&a->messages, msg ? msg : "", NULL);
+	if (a->messages.count < AGG_MAX_EVENTS)
+		return;
+	/* keep the set bounded, as client-go pops one */
+	kube_strmap_remove(&a->messages, msg ? msg : "", NULL);
+	combined = kube_asprintf("(combined from similar events): %s", msg ? msg : "");
+	kube_json_set_str(p->event, "message", combined);
+	kube_free(combined);
+	kube_free(p->key);
+	p->key = kube_strdup(p->agg_key);
 }
 
 /* One raw call; answers the HTTP code (or a negative errno) and the object. */
@@ -120,7 +179,7 @@ static bool spam_allow(kube_events_t *e, const char *key)
 
 	if (!s) {
 		if (e->spam.count >= CACHE_MAX)
-			cache_clear(&e->spam, false);
+			cache_clear(&e->spam, CACHE_SPAM);
 		s = kube_malloc(sizeof(*s));
 		s->tokens = SPAM_BURST;
 		s->last_ns = now;
@@ -136,7 +195,7 @@ static bool spam_allow(kube_events_t *e, const char *key)
 	return true;
 }
 
-static int create_event(kube_events_t *e, pending_t *p, int64_t count, const char *first)
+static int create_event(kube_events_t *e, pending_t *p, int64_t count)
 {
 	const char *ns = kube_json_get_str(p->event, "metadata.namespace");
 	_cleanup_free_ char *path = kube_asprintf("/api/v1/namespaces/%s/events", ns);
@@ -146,8 +205,6 @@ static int create_event(kube_events_t *e, pending_t *p, int64_t count, const cha
 	int code;
 
 	kube_json_set_int64(p->event, "count", count);
-	if (first)
-		kube_json_set_str(p->event, "firstTimestamp", first);
 	body = kube_json_compact(p->event);
 	code = call(e, "POST", path, NULL, body, &got);
 	if (code != 201 && code != 200) {
@@ -155,7 +212,7 @@ static int create_event(kube_events_t *e, pending_t *p, int64_t count, const cha
 		return code < 0 ? code : -EIO;
 	}
 	if (e->seen.count >= CACHE_MAX)
-		cache_clear(&e->seen, true);
+		cache_clear(&e->seen, CACHE_SEEN);
 	s = kube_calloc(1, sizeof(*s));
 	s->name = kube_strdup(kube_json_get_str(got, "metadata.name") ?
 				      kube_json_get_str(got, "metadata.name") :
@@ -172,6 +229,7 @@ static void write_one(kube_events_t *e, pending_t *p)
 {
 	seen_t *s;
 
+	aggregate(e, p);
 	if (!spam_allow(e, p->spam_key)) {
 		klog_v(4, "events: spam filter drops an event for %s", p->spam_key);
 		return;
@@ -181,7 +239,6 @@ static void write_one(kube_events_t *e, pending_t *p)
 		_cleanup_free_ char *path = kube_asprintf("/api/v1/namespaces/%s/events/%s",
 							  s->namespace_, s->name);
 		_cleanup_free_ char *patch = NULL;
-		_cleanup_free_ char *first = kube_strdup(s->first_timestamp);
 		cJSON *pj = cJSON_CreateObject();
 		int64_t count = s->count + 1;
 		int code;
@@ -201,10 +258,10 @@ static void write_one(kube_events_t *e, pending_t *p)
 		if (code != 404)
 			return;
 		/* Deleted meanwhile (TTL): create it again, as client-go does. */
-		create_event(e, p, 1, NULL);
+		create_event(e, p, 1);
 		return;
 	}
-	create_event(e, p, 1, NULL);
+	create_event(e, p, 1);
 }
 
 static void *events_main(void *arg)
@@ -295,8 +352,9 @@ void kube_events_free(kube_events_t *e)
 		e->head = p->next;
 		pending_free(p);
 	}
-	cache_clear(&e->seen, true);
-	cache_clear(&e->spam, false);
+	cache_clear(&e->seen, CACHE_SEEN);
+	cache_clear(&e->spam, CACHE_SPAM);
+	cache_clear(&e->aggs, CACHE_AGG);
 	kube_client_cancel_free(e->cancel);
 	pthread_cond_destroy(&e->cond);
 	pthread_mutex_destroy(&e->lock);
@@ -375,7 +433,9 @@ static void record(kube_events_t *e, const cJSON *obj, const char *api_version, 
 			e->host ? e->host : "", kind ? kind : "", ns ? ns : "", name,
 			uid ? uid : "", api_version ? api_version : "", type);
 	p->spam_key = kube_strdup(kube_buf_str(&key));
-	kube_buf_printf(&key, "\x1f%s\x1f%s", reason ? reason : "", message);
+	kube_buf_printf(&key, "\x1f%s", reason ? reason : "");
+	p->agg_key = kube_strdup(kube_buf_str(&key));
+	kube_buf_printf(&key, "\x1f%s", message);
 	p->key = kube_buf_steal(&key);
 
 	pthread_mutex_lock(&e->lock);

@@ -3,25 +3,25 @@
 
 #include <string.h>
 
-#include "api/kube_json.h"
 
-static const char *str_or_empty(const cJSON *j, const char *path)
+static const char *member(const cJSON *md, const char *name)
 {
-	const char *s = kube_json_get_str(j, path);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(md, name);
 
-	return s ? s : "";
+	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
 kube_obj_t *kube_obj_new(cJSON *json)
 {
 	kube_obj_t *o = kube_calloc(1, sizeof(*o));
+	const cJSON *md = cJSON_GetObjectItemCaseSensitive(json, "metadata");
 
 	atomic_init(&o->refs, 1);
 	o->json = json;
-	o->namespace_ = str_or_empty(json, "metadata.namespace");
-	o->name = str_or_empty(json, "metadata.name");
-	o->uid = str_or_empty(json, "metadata.uid");
-	o->resource_version = str_or_empty(json, "metadata.resourceVersion");
+	o->namespace_ = member(md, "namespace");
+	o->name = member(md, "name");
+	o->uid = member(md, "uid");
+	o->resource_version = member(md, "resourceVersion");
 	return o;
 }
 

@@ -183,9 +183,34 @@ static int fixture_rm(const char *path, const struct stat *sb, int flag, struct 
 	return 0;
 }
 
+/* Print the server log when it holds a sanitizer report (the e2e
+ * fixtures' check_log); returns false then. */
+static bool fixture_log_clean(const apiserver_fixture_t *f)
+{
+	char path[300], line[1024];
+	bool clean = true;
+	FILE *in;
+
+	snprintf(path, sizeof(path), "%s/apiserver.log", f->dir);
+	in = fopen(path, "r");
+	if (!in)
+		return true;
+	while (fgets(line, sizeof(line), in)) {
+		if (strstr(line, "AddressSanitizer") || strstr(line, "runtime error:") ||
+		    strstr(line, "LeakSanitizer"))
+			clean = false;
+		if (!clean)
+			fputs(line, stderr);
+	}
+	fclose(in);
+	return clean;
+}
+
 static void fixture_stop(apiserver_fixture_t *f)
 {
 	fixture_kill(f, SIGTERM);
+	if (f->dir[0] && !fixture_log_clean(f))
+		fprintf(stderr, "kube-apiserver log above holds a sanitizer report\n");
 	if (f->dir[0] && !getenv("KEEP_FIXTURE_DIR"))
 		nftw(f->dir, fixture_rm, 16, FTW_DEPTH | FTW_PHYS);
 	f->dir[0] = '\0';

@@ -102,6 +102,32 @@ TEST(events_aggregate_counts)
 	cJSON_Delete(list);
 	ASSERT_EQ(kube_events_dropped(ev), 0);
 
+	/* 12 distinct messages, same reason: 9 events, then one combined event
+	 * counted 3 times (client-go's EventAggregator) */
+	for (int i = 0; i < 12; i++)
+		kube_events_eventf_kind(ev, pod, "v1", "Pod", "Normal", "Pulling",
+					"Pulling image \"img:%d\"", i);
+	ASSERT_EQ(kube_events_flush(ev, 5000), 0);
+	ASSERT_EQ(kube_client_list(c, events_kind(), "team", NULL, &list, NULL), 0);
+	find_event(list, "Pulling", &n);
+	ASSERT_EQ(n, 10);
+	{
+		cJSON *it;
+		int combined = 0;
+
+		cJSON_ArrayForEach(it, cJSON_GetObjectItem(list, "items")) {
+			const char *m = kube_json_get_str(it, "message");
+
+			if (kube_startswith(m, "(combined from similar events): Pulling image")) {
+				combined++;
+				ASSERT_EQ(kube_json_get_int64(it, "count", 0), 3);
+				ASSERT_STREQ(m, "(combined from similar events): Pulling image \"img:11\"");
+			}
+		}
+		ASSERT_EQ(combined, 1);
+	}
+	cJSON_Delete(list);
+
 	cJSON_Delete(pod);
 	kube_events_free(ev);
 	kube_client_free(c);
