@@ -15,6 +15,7 @@ void controller_manager_job_plan_clear(controller_manager_job_plan_t *p)
 {
 	cJSON_Delete(p->status);
 	kube_free(p->indexes);
+	kube_free(p->index_failures);
 	kube_free(p->owned_message);
 	for (size_t i = 0; i < p->n_deletes; i++)
 		kube_free(p->deletes[i]);
@@ -336,6 +337,13 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 	if (done)
 		controller_manager_job_parse_indexes(kube_json_get_str(old, "completedIndexes"), done,
 						     (int)completions);
+	/* backoffLimitPerIndex: failures per index, and the indexes given up */
+	int64_t per_index = indexed ? kube_json_get_int64(job, "spec.backoffLimitPerIndex", -1) : -1;
+	int *idx_fail = per_index >= 0 ? kube_calloc((size_t)completions + 1, sizeof(int)) : NULL;
+	bool *idx_failed = per_index >= 0 ? kube_calloc((size_t)completions + 1, sizeof(bool)) : NULL;
+	if (idx_failed)
+		controller_manager_job_parse_indexes(kube_json_get_str(old, "failedIndexes"), idx_failed,
+						     (int)completions);
 	for (size_t i = 0; i < n_pods; i++) {
 		const cJSON *pod = pods[i];
 		const char *ph = kube_json_get_str(pod, "status.phase");
@@ -355,6 +363,12 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 			kube_free(msg);
 			if (!kube_streq(action, "Ignore"))
 				n_failed++;
+			int idx = idx_fail ? controller_manager_job_pod_index(pod) : -1;
+			if (idx >= 0 && idx < completions && !kube_streq(action, "Ignore")) {
+				idx_fail[idx]++;
+				if (kube_streq(action, "FailIndex") || idx_fail[idx] > per_index)
+					idx_failed[idx] = true;
+			}
 		} else if (controller_manager_podutil_deleting(pod)) {
 			terminating++;
 		} else {
@@ -387,9 +401,24 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 		controller_manager_podutil_set_time(st, "startTime", now);
 	int64_t start = controller_manager_podutil_time(st, "startTime", now);
 
+	int64_t n_failed_idx = 0, n_settled = succeeded;
+	for (int64_t i = 0; idx_failed && i < completions; i++) {
+		if (done[i])
+			idx_failed[i] = false;
+		n_failed_idx += idx_failed[i];
+		n_settled += idx_failed[i];
+	}
+	int64_t max_failed_idx = kube_json_get_int64(job, "spec.maxFailedIndexes", -1);
+
 	/* finished? */
 	const char *fail_reason = NULL, *fail_message = NULL;
-	if (policy_msg) {
+	if (idx_failed && max_failed_idx >= 0 && n_failed_idx > max_failed_idx) {
+		fail_reason = "MaxFailedIndexesExceeded";
+		fail_message = "Job has exceeded the specified maximal number of failed indexes";
+	} else if (idx_failed && n_failed_idx > 0 && n_settled >= completions) {
+		fail_reason = "FailedIndexes";
+		fail_message = "Job has failed indexes";
+	} else if (policy_msg) {
 		fail_reason = "PodFailurePolicy";
 		fail_message = policy_msg;
 	} else if (failed > backoff_limit) {
@@ -402,11 +431,42 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 		requeue(p, start + deadline - now);
 	}
 	bool complete = false;
+	const char *done_reason = "CompletionsReached";
+	char done_message[64] = "Reached expected number of succeeded pods";
 	if (!fail_reason) {
 		if (indexed || completions >= 0)
 			complete = succeeded >= completions;
 		else
 			complete = succeeded > 0 && n_active == 0;
+	}
+	/* successPolicy (Indexed): the first rule met ends the Job */
+	const cJSON *rule;
+	int rule_i = 0;
+	const cJSON *rules = indexed && !fail_reason && !complete ? kube_json_get(job, "spec.successPolicy.rules") : NULL;
+	cJSON_ArrayForEach(rule, rules)
+	{
+		const char *set = kube_json_get_str(rule, "succeededIndexes");
+		int64_t want = kube_json_get_int64(rule, "succeededCount", -1);
+		bool *in = kube_calloc((size_t)completions + 1, sizeof(bool));
+		int64_t size = 0, got = 0;
+		if (set)
+			controller_manager_job_parse_indexes(set, in, (int)completions);
+		for (int64_t i = 0; i < completions; i++) {
+			if (!set)
+				in[i] = true;
+			size += in[i];
+			got += in[i] && done[i];
+		}
+		kube_free(in);
+		if (want < 0)
+			want = size;
+		if ((set || want >= 0) && size > 0 && got >= want) {
+			complete = true;
+			done_reason = "SuccessPolicy";
+			snprintf(done_message, sizeof(done_message), "Matched rules at index %d", rule_i);
+			break;
+		}
+		rule_i++;
 	}
 
 	int64_t n_active_after = (int64_t)n_active;
@@ -431,12 +491,9 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 			p->event_message = fail_message;
 		}
 	} else if (complete) {
-		controller_manager_podutil_set_condition(st, "SuccessCriteriaMet", "True",
-							 "CompletionsReached",
-							 "Reached expected number of succeeded pods",
-							 now, true);
-		controller_manager_podutil_set_condition(st, "Complete", "True", "CompletionsReached",
-							 "Reached expected number of succeeded pods",
+		controller_manager_podutil_set_condition(st, "SuccessCriteriaMet", "True", done_reason,
+							 done_message, now, true);
+		controller_manager_podutil_set_condition(st, "Complete", "True", done_reason, done_message,
 							 now, true);
 		controller_manager_podutil_set_time(st, "completionTime", now);
 		p->event_type = "Normal";
@@ -455,7 +512,7 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 		int64_t valid = 0;
 		for (size_t i = 0; i < n_active; i++) {
 			int idx = controller_manager_job_pod_index(active[i]);
-			if (idx < 0 || idx >= completions || done[idx] || covered[idx]) {
+			if (idx < 0 || idx >= completions || done[idx] || covered[idx] || (idx_failed && idx_failed[idx])) {
 				add_delete(p, active[i]);
 				n_active_after--;
 				continue;
@@ -483,9 +540,12 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 				room = 0;
 			}
 			p->indexes = kube_calloc((size_t)(room > 0 ? room : 1), sizeof(int));
+			p->index_failures = kube_calloc((size_t)(room > 0 ? room : 1), sizeof(int));
 			for (int64_t idx = 0; idx < completions && (int64_t)p->n_indexes < room; idx++)
-				if (!done[idx] && !covered[idx])
+				if (!done[idx] && !covered[idx] && !(idx_failed && idx_failed[idx])) {
+					p->index_failures[p->n_indexes] = idx_fail ? idx_fail[idx] : 0;
 					p->indexes[p->n_indexes++] = (int)idx;
+				}
 		}
 		kube_free(covered);
 	} else {
@@ -519,11 +579,19 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 		if (*s)
 			cJSON_AddStringToObject(st, "completedIndexes", s);
 		kube_free(s);
+		if (idx_failed) {
+			s = controller_manager_job_format_indexes(idx_failed, (int)completions);
+			cJSON_DeleteItemFromObjectCaseSensitive(st, "failedIndexes");
+			cJSON_AddStringToObject(st, "failedIndexes", s);
+			kube_free(s);
+		}
 	}
 	if (cJSON_IsObject(old) && kube_json_equal(old, st))
 		cJSON_Delete(st);
 	else
 		p->status = st;
 	kube_free(done);
+	kube_free(idx_fail);
+	kube_free(idx_failed);
 	kube_free(active);
 }

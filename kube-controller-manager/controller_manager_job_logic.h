@@ -6,7 +6,10 @@
  * completionTime, and the SuccessCriteriaMet/Complete or
  * FailureTarget/Failed conditions with reasons BackoffLimitExceeded,
  * DeadlineExceeded and PodFailurePolicy), spec.podFailurePolicy (FailJob,
- * Ignore, Count on exit codes and pod conditions), the pods to create (completion indexes in Indexed
+ * Ignore, Count, FailIndex on exit codes and pod conditions), Indexed
+ * backoffLimitPerIndex/maxFailedIndexes (status.failedIndexes, reasons
+ * FailedIndexes and MaxFailedIndexesExceeded) and successPolicy (reason
+ * SuccessPolicy), the pods to create (completion indexes in Indexed
  * mode) or delete, the pod-failure backoff (10 s doubling per failure
  * since the last success, up to 10 min), and ttlSecondsAfterFinished.
  * Times are Unix seconds.
@@ -21,6 +24,7 @@
 #include <cJSON.h>
 
 #define CONTROLLER_MANAGER_JOB_INDEX_KEY "batch.kubernetes.io/job-completion-index"
+#define CONTROLLER_MANAGER_JOB_INDEX_FAILURES_KEY "batch.kubernetes.io/job-index-failure-count"
 #define CONTROLLER_MANAGER_JOB_BACKOFF_BASE 10
 #define CONTROLLER_MANAGER_JOB_BACKOFF_MAX 600
 #define CONTROLLER_MANAGER_JOB_BURST 500
@@ -29,6 +33,7 @@ typedef struct controller_manager_job_plan {
 	cJSON *status;		 /* the new status when it changed, else NULL */
 	int create;		 /* pods to create (NonIndexed) */
 	int *indexes;		 /* Indexed: completion indexes to create */
+	int *index_failures;	 /* per entry of indexes: failures so far (backoffLimitPerIndex) */
 	size_t n_indexes;
 	char **deletes;		 /* names of pods to delete */
 	size_t n_deletes;

@@ -279,3 +279,62 @@ TEST(pod_failure_policy)
 		ASSERT_TRUE(ok);
 	}
 }
+
+static const struct {
+	const char *spec, *pods;
+	const char *reason;	  /* Complete/Failed condition reason, or NULL */
+	const char *failed_idx;	  /* status.failedIndexes, or NULL when absent */
+	int create;		  /* indexes to create */
+	int first_failures;	  /* index_failures[0] when creating */
+} per_index_cases[] = {
+	/* index 1 failed once, limit 1: retried with its failure count */
+	{ "\"backoffLimitPerIndex\":1", "s0f1", NULL, "", 2, 1 },
+	/* index 1 failed twice: given up; index 2 still runs */
+	{ "\"backoffLimitPerIndex\":1", "s0f1f1", NULL, "1", 1, 0 },
+	/* everything settled with a failed index: FailedIndexes */
+	{ "\"backoffLimitPerIndex\":0", "s0f1s2", "FailedIndexes", "1", 0, 0 },
+	{ "\"backoffLimitPerIndex\":0,\"maxFailedIndexes\":1", "f0f1", "MaxFailedIndexesExceeded", "0-1", 0, 0 },
+	/* successPolicy: index 0 alone is enough */
+	{ "\"successPolicy\":{\"rules\":[{\"succeededIndexes\":\"0\"}]}", "s0a1", "SuccessPolicy", NULL, 0, 0 },
+	{ "\"successPolicy\":{\"rules\":[{\"succeededIndexes\":\"1-2\"},{\"succeededCount\":2}]}", "s0s1", "SuccessPolicy", NULL, 0, 0 },
+	{ "\"successPolicy\":{\"rules\":[{\"succeededIndexes\":\"1-2\",\"succeededCount\":2}]}", "s0s1", NULL, NULL, 1, 0 },
+};
+
+TEST(indexed_per_index_and_success_policy)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(per_index_cases); i++) {
+		char buf[1024];
+		snprintf(buf, sizeof(buf),
+			 "{\"metadata\":{\"name\":\"j\",\"namespace\":\"ns\"},\"spec\":{\"completions\":3,\"parallelism\":3,"
+			 "\"completionMode\":\"Indexed\",\"backoffLimit\":100,%s},\"status\":{\"startTime\":\"2026-12-02T00:00:00Z\"}}",
+			 per_index_cases[i].spec);
+		cJSON *job = parse(buf);
+		pods_t pods;
+		make_pods(&pods, per_index_cases[i].pods, NOW - 100);
+		controller_manager_job_plan_t p;
+		controller_manager_job_plan(job, pods.items, pods.n, NOW, &p);
+		cJSON *view = cJSON_CreateObject();
+		if (p.status)
+			cJSON_AddItemReferenceToObject(view, "status", p.status);
+		const char *reason = NULL;
+		const cJSON *c;
+		cJSON_ArrayForEach(c, kube_json_get(view, "status.conditions"))
+		{
+			const char *t = kube_json_get_str(c, "type");
+			if (kube_streq(t, "Failed") || kube_streq(t, "Complete"))
+				reason = kube_json_get_str(c, "reason");
+		}
+		const char *fi = kube_json_get_str(view, "status.failedIndexes");
+		bool ok = kube_streq(reason, per_index_cases[i].reason) && kube_streq(fi, per_index_cases[i].failed_idx) &&
+			  (int)p.n_indexes == per_index_cases[i].create &&
+			  (p.n_indexes == 0 || p.index_failures[0] == per_index_cases[i].first_failures);
+		if (!ok)
+			printf("case %zu: reason %s failedIndexes %s create %zu first failures %d\n", i, reason ? reason : "-",
+			       fi ? fi : "-", p.n_indexes, p.n_indexes ? p.index_failures[0] : -1);
+		cJSON_Delete(view);
+		controller_manager_job_plan_clear(&p);
+		cJSON_Delete(pods.arr);
+		cJSON_Delete(job);
+		ASSERT_TRUE(ok);
+	}
+}
