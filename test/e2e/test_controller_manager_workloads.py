@@ -316,6 +316,44 @@ def test_job_backoff_limit_and_ttl(rawhttp, ns, nodes):
              what="finished job to be deleted after its TTL")
 
 
+def test_job_pod_failure_policy_and_per_index(rawhttp, ns, nodes):
+    # exit code 1 matches a FailJob rule: the Job fails at once, whatever backoffLimit says
+    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "pfp"},
+           "spec": {"backoffLimit": 5,
+                    "podFailurePolicy": {"rules": [{"action": "FailJob",
+                                                    "onExitCodes": {"operator": "In", "values": [1]}}]},
+                    "template": {"spec": {"restartPolicy": "Never", "containers": [container("fail")]}}}}
+    st, body = rawhttp.post("/apis/batch/v1/namespaces/%s/jobs" % ns, job)
+    assert st == 201, body
+
+    def failed(name):
+        def check():
+            st, j = rawhttp.get("/apis/batch/v1/namespaces/%s/jobs/%s" % (ns, name))
+            c = condition(j, "Failed")
+            return (j, c) if c and c["status"] == "True" else None
+        return check
+    j, c = wait_for(failed("pfp"), timeout=30, what="the pod failure policy")
+    assert c["reason"] == "PodFailurePolicy"
+    assert c["message"].startswith("Container c for pod %s/pfp-" % ns) and \
+        c["message"].endswith("failed with exit code 1 matching FailJob rule at index 0"), c["message"]
+    assert j["status"]["failed"] == 1
+
+    # Indexed with backoffLimitPerIndex 1: each index fails twice, then the Job
+    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "perindex"},
+           "spec": {"completions": 2, "parallelism": 2, "completionMode": "Indexed", "backoffLimitPerIndex": 1,
+                    "template": {"spec": {"restartPolicy": "Never", "containers": [container("fail")]}}}}
+    st, body = rawhttp.post("/apis/batch/v1/namespaces/%s/jobs" % ns, job)
+    assert st == 201, body
+    j, c = wait_for(failed("perindex"), timeout=60, what="every index to fail")
+    assert c["reason"] == "FailedIndexes"
+    assert j["status"]["failedIndexes"] == "0-1"
+    assert j["status"]["failed"] == 4
+    pods = pods_of(rawhttp, ns, "job-name%3Dperindex")
+    counts = sorted(p["metadata"].get("annotations", {}).get("batch.kubernetes.io/job-index-failure-count", "0")
+                    for p in pods)
+    assert counts == ["0", "0", "1", "1"], counts
+
+
 def test_job_active_deadline(rawhttp, ns, nodes):
     job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "slow"},
            "spec": {"activeDeadlineSeconds": 2,
