@@ -267,9 +267,13 @@ def test_job_completions_5_parallelism_2(rawhttp, ns, nodes):
     assert len([p for p in pods if p["status"]["phase"] == "Succeeded"]) == 5
     ref = pods[0]["metadata"]["ownerReferences"][0]
     assert ref["kind"] == "Job" and ref["controller"] is True
-    st, evs = rawhttp.get("/api/v1/namespaces/%s/events" % ns)
-    reasons = {e["reason"] for e in evs["items"] if e["involvedObject"]["name"] == "five"}
-    assert {"SuccessfulCreate", "Completed"} <= reasons, reasons
+    # events are written asynchronously by the recorder
+
+    def reasons():
+        st, evs = rawhttp.get("/api/v1/namespaces/%s/events" % ns)
+        got = {e["reason"] for e in evs["items"] if e["involvedObject"]["name"] == "five"}
+        return got if {"SuccessfulCreate", "Completed"} <= got else None
+    wait_for(reasons, timeout=10, what="the job's events")
 
 
 def test_indexed_job(rawhttp, ns, nodes):
