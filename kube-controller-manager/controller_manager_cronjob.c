@@ -167,6 +167,10 @@ static int start(controller_manager_ctx_t *ctx, void **ret_state)
 static void stop(void *state)
 {
 	cronc_t *c = state;
+	/* no handler may run once our state is gone: there is no way to take
+	 * handlers off a shared informer, so stop them (at shutdown anyway) */
+	kube_informer_stop(c->cjs);
+	kube_informer_stop(c->jobs);
 	controller_manager_queue_stop(c->q);
 	kube_events_free(c->events);
 	kube_free(c);

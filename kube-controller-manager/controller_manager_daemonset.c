@@ -141,6 +141,15 @@ static int64_t sync_ds(void *arg, const char *key)
 	kube_obj_list_clear(&nodes);
 
 	const char *ns = ds->namespace_;
+	/* deletions first: a surge replaces the old pod before the next one starts */
+	for (size_t i = 0; i < p.n_deletes; i++) {
+		int r = kube_client_delete(c->ctx->client, c->pod_kind, ns, p.deletes[i], NULL, NULL, NULL);
+		if (r < 0 && r != -ENOENT)
+			ret = r;
+		else
+			kube_events_eventf_kind(c->events, ds->json, "apps/v1", "DaemonSet", "Normal", "SuccessfulDelete",
+						"Deleted pod: %s", p.deletes[i]);
+	}
 	char **created = kube_calloc(p.n_create + 1, sizeof(char *));
 	size_t n_created = 0;
 	for (size_t i = 0; i < p.n_create; i++) {
@@ -160,14 +169,6 @@ static int64_t sync_ds(void *arg, const char *key)
 				created[n_created++] = kube_strdup(name);
 		}
 		cJSON_Delete(out);
-	}
-	for (size_t i = 0; i < p.n_deletes; i++) {
-		int r = kube_client_delete(c->ctx->client, c->pod_kind, ns, p.deletes[i], NULL, NULL, NULL);
-		if (r < 0 && r != -ENOENT)
-			ret = r;
-		else
-			kube_events_eventf_kind(c->events, ds->json, "apps/v1", "DaemonSet", "Normal", "SuccessfulDelete",
-						"Deleted pod: %s", p.deletes[i]);
 	}
 	controller_manager_queue_wait_cache(c->pods, ns, created, n_created, true, 3000);
 	controller_manager_queue_wait_cache(c->pods, ns, p.deletes, p.n_deletes, false, 3000);
@@ -223,6 +224,11 @@ static int start(controller_manager_ctx_t *ctx, void **ret_state)
 static void stop(void *state)
 {
 	dsc_t *c = state;
+	/* no handler may run once our state is gone: there is no way to take
+	 * handlers off a shared informer, so stop them (at shutdown anyway) */
+	kube_informer_stop(c->dss);
+	kube_informer_stop(c->pods);
+	kube_informer_stop(c->nodes);
 	controller_manager_queue_stop(c->q);
 	kube_events_free(c->events);
 	kube_free(c);

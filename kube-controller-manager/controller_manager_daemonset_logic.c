@@ -310,17 +310,21 @@ void controller_manager_daemonset_plan(const cJSON *ds, const cJSON *const *node
 	bool rolling = !kube_streq(kube_json_get_str(ds, "spec.updateStrategy.type"), "OnDelete");
 	bool *claimed = kube_calloc(n_pods + 1, sizeof(bool));
 	int64_t desired = 0, current = 0, mis = 0, ready = 0, avail = 0, updated = 0;
-	/* per node: the pod kept there, if any (index into pods) */
+	/* per node: the pod kept there, if any (index into pods); with a surge
+	 * a node may hold an old pod next to the new one (kept_old) */
 	long *kept = kube_calloc(n_nodes + 1, sizeof(long));
+	long *kept_old = kube_calloc(n_nodes + 1, sizeof(long));
 	bool *runs = kube_calloc(n_nodes + 1, sizeof(bool));
+	int64_t max_surge = 0;
+	if (rolling && kube_streq(kube_json_get_str(ds, "spec.updateStrategy.type"), "RollingUpdate"))
+		max_surge = 1; /* resolved below once desired is known */
 
 	for (size_t i = 0; i < n_nodes; i++) {
 		const char *name = kube_json_get_str(nodes[i], "metadata.name");
 		bool cont;
 		bool run = controller_manager_daemonset_should_run(ds, nodes[i], &cont);
 		runs[i] = run;
-		kept[i] = -1;
-		size_t n_here = 0;
+		long best_new = -1, best_old = -1;
 		for (size_t k = 0; k < n_pods; k++) {
 			if (claimed[k] || !kube_streq(pod_node(pods[k]), name))
 				continue;
@@ -331,19 +335,21 @@ void controller_manager_daemonset_plan(const cJSON *ds, const cJSON *const *node
 				push(&p->deletes, &p->n_deletes, kube_json_get_str(pods[k], "metadata.name"));
 				continue;
 			}
-			n_here++;
-			if (kept[i] < 0) {
-				kept[i] = (long)k;
+			/* several of a kind: keep the oldest */
+			long *best = has_hash(pods[k], hash) ? &best_new : &best_old;
+			if (*best < 0) {
+				*best = (long)k;
 				continue;
 			}
-			/* several: keep the oldest */
-			int64_t a = controller_manager_podutil_time(pods[kept[i]], "metadata.creationTimestamp", 0);
+			int64_t a = controller_manager_podutil_time(pods[*best], "metadata.creationTimestamp", 0);
 			int64_t b = controller_manager_podutil_time(pods[k], "metadata.creationTimestamp", 0);
-			size_t drop = b < a ? (size_t)kept[i] : k;
+			size_t drop = b < a ? (size_t)*best : k;
 			if (b < a)
-				kept[i] = (long)k;
+				*best = (long)k;
 			push(&p->deletes, &p->n_deletes, kube_json_get_str(pods[drop], "metadata.name"));
 		}
+		kept[i] = best_new >= 0 ? best_new : best_old;
+		kept_old[i] = best_new >= 0 ? best_old : -1;
 		if (run) {
 			desired++;
 			if (kept[i] < 0) {
@@ -351,9 +357,13 @@ void controller_manager_daemonset_plan(const cJSON *ds, const cJSON *const *node
 			} else {
 				current++;
 				const cJSON *pod = pods[kept[i]];
+				bool ok = available(pod, min_ready, now);
+				/* while the new pod is not available the old one serves */
+				if (!ok && kept_old[i] >= 0)
+					pod = pods[kept_old[i]];
 				ready += controller_manager_podutil_ready(pod);
 				avail += available(pod, min_ready, now);
-				updated += has_hash(pod, hash);
+				updated += has_hash(pods[kept[i]], hash);
 			}
 		} else if (kept[i] >= 0) {
 			mis++;
@@ -364,7 +374,35 @@ void controller_manager_daemonset_plan(const cJSON *ds, const cJSON *const *node
 		if (!claimed[k] && !controller_manager_podutil_deleting(pods[k]) && pod_node(pods[k]))
 			push(&p->deletes, &p->n_deletes, kube_json_get_str(pods[k], "metadata.name"));
 
-	if (rolling) {
+	if (max_surge)
+		max_surge = controller_manager_daemonset_scaled(
+			kube_json_get(ds, "spec.updateStrategy.rollingUpdate.maxSurge"), desired, true, 0);
+	if (rolling && max_surge > 0) {
+		/* surge: start the new pod next to the old one, remove the old one
+		 * once the new one is available */
+		int64_t surging = 0;
+		for (size_t i = 0; i < n_nodes; i++)
+			if (runs[i] && kept_old[i] >= 0 && !available(pods[kept[i]], min_ready, now))
+				surging++;
+		for (size_t i = 0; i < n_nodes; i++) {
+			if (!runs[i] || kept[i] < 0)
+				continue;
+			if (kept_old[i] >= 0) {
+				if (available(pods[kept[i]], min_ready, now))
+					push(&p->deletes, &p->n_deletes, kube_json_get_str(pods[kept_old[i]], "metadata.name"));
+				continue;
+			}
+			const cJSON *pod = pods[kept[i]];
+			if (has_hash(pod, hash))
+				continue;
+			if (!available(pod, min_ready, now)) {
+				push(&p->deletes, &p->n_deletes, kube_json_get_str(pod, "metadata.name"));
+			} else if (surging < max_surge) {
+				push(&p->create_on, &p->n_create, kube_json_get_str(nodes[i], "metadata.name"));
+				surging++;
+			}
+		}
+	} else if (rolling) {
 		int64_t max_unavail = controller_manager_daemonset_scaled(
 			kube_json_get(ds, "spec.updateStrategy.rollingUpdate.maxUnavailable"), desired, true, 1);
 		if (max_unavail < 1)
@@ -374,7 +412,12 @@ void controller_manager_daemonset_plan(const cJSON *ds, const cJSON *const *node
 			if (runs[i] && (kept[i] < 0 || !available(pods[kept[i]], min_ready, now)))
 				unavailable++;
 		for (size_t i = 0; i < n_nodes; i++) {
-			if (!runs[i] || kept[i] < 0 || has_hash(pods[kept[i]], hash))
+			if (!runs[i])
+				continue;
+			/* an old pod left next to a new one (a surge turned off) goes */
+			if (kept_old[i] >= 0)
+				push(&p->deletes, &p->n_deletes, kube_json_get_str(pods[kept_old[i]], "metadata.name"));
+			if (kept[i] < 0 || has_hash(pods[kept[i]], hash))
 				continue;
 			const cJSON *pod = pods[kept[i]];
 			if (!available(pod, min_ready, now)) {
@@ -384,6 +427,10 @@ void controller_manager_daemonset_plan(const cJSON *ds, const cJSON *const *node
 				unavailable++;
 			}
 		}
+	} else {
+		for (size_t i = 0; i < n_nodes; i++)
+			if (kept_old[i] >= 0)
+				push(&p->deletes, &p->n_deletes, kube_json_get_str(pods[kept_old[i]], "metadata.name"));
 	}
 
 	const cJSON *old = kube_json_get(ds, "status");
@@ -412,6 +459,7 @@ void controller_manager_daemonset_plan(const cJSON *ds, const cJSON *const *node
 	else
 		p->status = st;
 	kube_free(kept);
+	kube_free(kept_old);
 	kube_free(runs);
 	kube_free(claimed);
 }

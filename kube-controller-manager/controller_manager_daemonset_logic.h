@@ -8,7 +8,9 @@
  * network-unavailable for hostNetwork). An existing pod may stay while only
  * NoSchedule taints are untolerated. Pods carry the template hash in
  * controller-revision-hash; RollingUpdate replaces old pods within
- * maxUnavailable, OnDelete only when they are deleted. Status counts follow
+ * maxUnavailable, or with maxSurge starts the new pod next to the old one
+ * and removes the old one once the new one is available; OnDelete replaces
+ * pods only when they are deleted. Status counts follow
  * upstream (desired, current, misscheduled, ready, available, unavailable,
  * updated).
  */

@@ -296,6 +296,11 @@ static int start_slices(controller_manager_ctx_t *ctx, void **ret_state)
 static void stop(void *state)
 {
 	epc_t *c = state;
+	/* no handler may run once our state is gone: there is no way to take
+	 * handlers off a shared informer, so stop them (at shutdown anyway) */
+	kube_informer_stop(c->svcs);
+	kube_informer_stop(c->pods);
+	kube_informer_stop(c->outs);
 	controller_manager_queue_stop(c->q);
 	kube_free(c);
 }

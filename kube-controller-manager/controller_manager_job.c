@@ -9,6 +9,7 @@
 #include "controller_manager_job.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "api/kube_json.h"
@@ -86,6 +87,12 @@ static int64_t sync_job(void *arg, const char *key)
 	size_t n_created = 0;
 	for (int i = 0; i < n_create; i++) {
 		cJSON *pod = controller_manager_job_pod(job->json, i < p.create ? -1 : p.indexes[i - p.create]);
+		if (i >= p.create && p.index_failures && p.index_failures[i - p.create] > 0) {
+			char n[16];
+			snprintf(n, sizeof(n), "%d", p.index_failures[i - p.create]);
+			kube_json_set(pod, "metadata.annotations['" CONTROLLER_MANAGER_JOB_INDEX_FAILURES_KEY "']",
+				      cJSON_CreateString(n));
+		}
 		cJSON *out = NULL;
 		int r = kube_client_create(c->ctx->client, c->pod_kind, ns, pod, &out, NULL);
 		cJSON_Delete(pod);
@@ -175,6 +182,10 @@ static int start(controller_manager_ctx_t *ctx, void **ret_state)
 static void stop(void *state)
 {
 	jobc_t *c = state;
+	/* no handler may run once our state is gone: there is no way to take
+	 * handlers off a shared informer, so stop them (at shutdown anyway) */
+	kube_informer_stop(c->jobs);
+	kube_informer_stop(c->pods);
 	controller_manager_queue_stop(c->q);
 	kube_events_free(c->events);
 	kube_free(c);

@@ -15,6 +15,8 @@ void controller_manager_job_plan_clear(controller_manager_job_plan_t *p)
 {
 	cJSON_Delete(p->status);
 	kube_free(p->indexes);
+	kube_free(p->index_failures);
+	kube_free(p->owned_message);
 	for (size_t i = 0; i < p->n_deletes; i++)
 		kube_free(p->deletes[i]);
 	kube_free(p->deletes);
@@ -194,8 +196,70 @@ static void set_count(cJSON *status, const char *key, int64_t v, bool omit_zero)
 		cJSON_AddNumberToObject(status, key, (double)v);
 }
 
+/* spec.podFailurePolicy: the action of the first rule a Failed pod
+ * matches ("FailJob", "Ignore", "Count", "FailIndex"), or NULL; *ret_msg
+ * gets upstream's message for FailJob (kube_malloc'd). */
+static const char *policy_action(const cJSON *job, const cJSON *pod, char **ret_msg)
+{
+	const cJSON *rule;
+	int i = 0;
+	cJSON_ArrayForEach(rule, kube_json_get(job, "spec.podFailurePolicy.rules"))
+	{
+		const char *action = kube_json_get_str(rule, "action");
+		const cJSON *codes = kube_json_get(rule, "onExitCodes");
+		const char *pod_ns = kube_json_get_str(pod, "metadata.namespace");
+		const char *pod_name = kube_json_get_str(pod, "metadata.name");
+		if (codes) {
+			const char *want = kube_json_get_str(codes, "containerName");
+			bool in = kube_streq(kube_json_get_str(codes, "operator"), "In");
+			const char *lists[] = { "status.initContainerStatuses", "status.containerStatuses" };
+			for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+				const cJSON *cs;
+				cJSON_ArrayForEach(cs, kube_json_get(pod, lists[l]))
+				{
+					const cJSON *t = kube_json_get(cs, "state.terminated");
+					if (!t || (want && !kube_streq(want, kube_json_get_str(cs, "name"))))
+						continue;
+					int64_t code = kube_json_get_int64(t, "exitCode", 0);
+					if (code == 0)
+						continue;
+					bool listed = false;
+					const cJSON *v;
+					cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(codes, "values"))
+					{
+						listed |= cJSON_IsNumber(v) && (int64_t)v->valuedouble == code;
+					}
+					if (listed != in)
+						continue;
+					if (ret_msg)
+						*ret_msg = kube_asprintf("Container %s for pod %s/%s failed with exit code %lld "
+									 "matching %s rule at index %d",
+									 kube_json_get_str(cs, "name"), pod_ns ? pod_ns : "",
+									 pod_name ? pod_name : "", (long long)code, action, i);
+					return action;
+				}
+			}
+		}
+		const cJSON *pc;
+		cJSON_ArrayForEach(pc, kube_json_get(rule, "onPodConditions"))
+		{
+			const cJSON *c = controller_manager_podutil_condition(pod, kube_json_get_str(pc, "type"));
+			const char *want = kube_json_get_str(pc, "status");
+			if (!c || !kube_streq(kube_json_get_str(c, "status"), want ? want : "True"))
+				continue;
+			if (ret_msg)
+				*ret_msg = kube_asprintf("Pod %s/%s has condition %s matching %s rule at index %d",
+							 pod_ns ? pod_ns : "", pod_name ? pod_name : "",
+							 kube_json_get_str(pc, "type"), action, i);
+			return action;
+		}
+		i++;
+	}
+	return NULL;
+}
+
 /* Remaining pod-creation backoff after failures since the last success. */
-static int64_t backoff_remaining(const cJSON *const *pods, size_t n, int64_t now)
+static int64_t backoff_remaining(const cJSON *job, const cJSON *const *pods, size_t n, int64_t now)
 {
 	int64_t last_success = -1, last_failure = -1;
 	for (size_t i = 0; i < n; i++)
@@ -206,7 +270,8 @@ static int64_t backoff_remaining(const cJSON *const *pods, size_t n, int64_t now
 		}
 	int failures = 0;
 	for (size_t i = 0; i < n; i++)
-		if (kube_streq(kube_json_get_str(pods[i], "status.phase"), "Failed")) {
+		if (kube_streq(kube_json_get_str(pods[i], "status.phase"), "Failed") &&
+		    !kube_streq(policy_action(job, pods[i], NULL), "Ignore")) {
 			int64_t t = controller_manager_podutil_finish_time(pods[i]);
 			if (t < last_success)
 				continue;
@@ -264,12 +329,20 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 		parallelism = 0;
 
 	/* classify the pods */
+	_cleanup_free_ char *policy_msg = NULL;
 	const cJSON **active = kube_calloc(n_pods + 1, sizeof(*active));
 	size_t n_active = 0;
 	int64_t ready = 0, terminating = 0, n_succeeded = 0, n_failed = 0;
 	bool *done = indexed ? kube_calloc((size_t)completions + 1, sizeof(bool)) : NULL;
 	if (done)
 		controller_manager_job_parse_indexes(kube_json_get_str(old, "completedIndexes"), done,
+						     (int)completions);
+	/* backoffLimitPerIndex: failures per index, and the indexes given up */
+	int64_t per_index = indexed ? kube_json_get_int64(job, "spec.backoffLimitPerIndex", -1) : -1;
+	int *idx_fail = per_index >= 0 ? kube_calloc((size_t)completions + 1, sizeof(int)) : NULL;
+	bool *idx_failed = per_index >= 0 ? kube_calloc((size_t)completions + 1, sizeof(bool)) : NULL;
+	if (idx_failed)
+		controller_manager_job_parse_indexes(kube_json_get_str(old, "failedIndexes"), idx_failed,
 						     (int)completions);
 	for (size_t i = 0; i < n_pods; i++) {
 		const cJSON *pod = pods[i];
@@ -281,7 +354,21 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 			else if (idx >= 0 && idx < completions)
 				done[idx] = true;
 		} else if (kube_streq(ph, "Failed")) {
-			n_failed++;
+			char *msg = NULL;
+			const char *action = policy_action(job, pod, &msg);
+			if (kube_streq(action, "FailJob") && !policy_msg) {
+				policy_msg = msg;
+				msg = NULL;
+			}
+			kube_free(msg);
+			if (!kube_streq(action, "Ignore"))
+				n_failed++;
+			int idx = idx_fail ? controller_manager_job_pod_index(pod) : -1;
+			if (idx >= 0 && idx < completions && !kube_streq(action, "Ignore")) {
+				idx_fail[idx]++;
+				if (kube_streq(action, "FailIndex") || idx_fail[idx] > per_index)
+					idx_failed[idx] = true;
+			}
 		} else if (controller_manager_podutil_deleting(pod)) {
 			terminating++;
 		} else {
@@ -314,9 +401,27 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 		controller_manager_podutil_set_time(st, "startTime", now);
 	int64_t start = controller_manager_podutil_time(st, "startTime", now);
 
+	int64_t n_failed_idx = 0, n_settled = succeeded;
+	for (int64_t i = 0; idx_failed && i < completions; i++) {
+		if (done[i])
+			idx_failed[i] = false;
+		n_failed_idx += idx_failed[i];
+		n_settled += idx_failed[i];
+	}
+	int64_t max_failed_idx = kube_json_get_int64(job, "spec.maxFailedIndexes", -1);
+
 	/* finished? */
 	const char *fail_reason = NULL, *fail_message = NULL;
-	if (failed > backoff_limit) {
+	if (idx_failed && max_failed_idx >= 0 && n_failed_idx > max_failed_idx) {
+		fail_reason = "MaxFailedIndexesExceeded";
+		fail_message = "Job has exceeded the specified maximal number of failed indexes";
+	} else if (idx_failed && n_failed_idx > 0 && n_settled >= completions) {
+		fail_reason = "FailedIndexes";
+		fail_message = "Job has failed indexes";
+	} else if (policy_msg) {
+		fail_reason = "PodFailurePolicy";
+		fail_message = policy_msg;
+	} else if (failed > backoff_limit) {
 		fail_reason = "BackoffLimitExceeded";
 		fail_message = "Job has reached the specified backoff limit";
 	} else if (deadline >= 0 && !suspend && now - start >= deadline) {
@@ -326,11 +431,42 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 		requeue(p, start + deadline - now);
 	}
 	bool complete = false;
+	const char *done_reason = "CompletionsReached";
+	char done_message[64] = "Reached expected number of succeeded pods";
 	if (!fail_reason) {
 		if (indexed || completions >= 0)
 			complete = succeeded >= completions;
 		else
 			complete = succeeded > 0 && n_active == 0;
+	}
+	/* successPolicy (Indexed): the first rule met ends the Job */
+	const cJSON *rule;
+	int rule_i = 0;
+	const cJSON *rules = indexed && !fail_reason && !complete ? kube_json_get(job, "spec.successPolicy.rules") : NULL;
+	cJSON_ArrayForEach(rule, rules)
+	{
+		const char *set = kube_json_get_str(rule, "succeededIndexes");
+		int64_t want = kube_json_get_int64(rule, "succeededCount", -1);
+		bool *in = kube_calloc((size_t)completions + 1, sizeof(bool));
+		int64_t size = 0, got = 0;
+		if (set)
+			controller_manager_job_parse_indexes(set, in, (int)completions);
+		for (int64_t i = 0; i < completions; i++) {
+			if (!set)
+				in[i] = true;
+			size += in[i];
+			got += in[i] && done[i];
+		}
+		kube_free(in);
+		if (want < 0)
+			want = size;
+		if ((set || want >= 0) && size > 0 && got >= want) {
+			complete = true;
+			done_reason = "SuccessPolicy";
+			snprintf(done_message, sizeof(done_message), "Matched rules at index %d", rule_i);
+			break;
+		}
+		rule_i++;
 	}
 
 	int64_t n_active_after = (int64_t)n_active;
@@ -348,14 +484,16 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 							 now, true);
 		p->event_type = "Warning";
 		p->event_reason = fail_reason;
-		p->event_message = fail_message;
+		if (fail_message == policy_msg) {
+			p->owned_message = kube_strdup(policy_msg);
+			p->event_message = p->owned_message;
+		} else {
+			p->event_message = fail_message;
+		}
 	} else if (complete) {
-		controller_manager_podutil_set_condition(st, "SuccessCriteriaMet", "True",
-							 "CompletionsReached",
-							 "Reached expected number of succeeded pods",
-							 now, true);
-		controller_manager_podutil_set_condition(st, "Complete", "True", "CompletionsReached",
-							 "Reached expected number of succeeded pods",
+		controller_manager_podutil_set_condition(st, "SuccessCriteriaMet", "True", done_reason,
+							 done_message, now, true);
+		controller_manager_podutil_set_condition(st, "Complete", "True", done_reason, done_message,
 							 now, true);
 		controller_manager_podutil_set_time(st, "completionTime", now);
 		p->event_type = "Normal";
@@ -374,7 +512,7 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 		int64_t valid = 0;
 		for (size_t i = 0; i < n_active; i++) {
 			int idx = controller_manager_job_pod_index(active[i]);
-			if (idx < 0 || idx >= completions || done[idx] || covered[idx]) {
+			if (idx < 0 || idx >= completions || done[idx] || covered[idx] || (idx_failed && idx_failed[idx])) {
 				add_delete(p, active[i]);
 				n_active_after--;
 				continue;
@@ -396,15 +534,18 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 			}
 		} else {
 			int64_t room = KUBE_MIN(parallelism - valid, CONTROLLER_MANAGER_JOB_BURST);
-			int64_t rem = room > 0 ? backoff_remaining(pods, n_pods, now) : 0;
+			int64_t rem = room > 0 ? backoff_remaining(job, pods, n_pods, now) : 0;
 			if (rem > 0) {
 				requeue(p, rem);
 				room = 0;
 			}
 			p->indexes = kube_calloc((size_t)(room > 0 ? room : 1), sizeof(int));
+			p->index_failures = kube_calloc((size_t)(room > 0 ? room : 1), sizeof(int));
 			for (int64_t idx = 0; idx < completions && (int64_t)p->n_indexes < room; idx++)
-				if (!done[idx] && !covered[idx])
+				if (!done[idx] && !covered[idx] && !(idx_failed && idx_failed[idx])) {
+					p->index_failures[p->n_indexes] = idx_fail ? idx_fail[idx] : 0;
 					p->indexes[p->n_indexes++] = (int)idx;
+				}
 		}
 		kube_free(covered);
 	} else {
@@ -419,7 +560,7 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 				add_delete(p, active[i]);
 			n_active_after = want;
 		} else if (want > (int64_t)n_active) {
-			int64_t rem = backoff_remaining(pods, n_pods, now);
+			int64_t rem = backoff_remaining(job, pods, n_pods, now);
 			if (rem > 0)
 				requeue(p, rem);
 			else
@@ -438,11 +579,19 @@ void controller_manager_job_plan(const cJSON *job, const cJSON *const *pods, siz
 		if (*s)
 			cJSON_AddStringToObject(st, "completedIndexes", s);
 		kube_free(s);
+		if (idx_failed) {
+			s = controller_manager_job_format_indexes(idx_failed, (int)completions);
+			cJSON_DeleteItemFromObjectCaseSensitive(st, "failedIndexes");
+			cJSON_AddStringToObject(st, "failedIndexes", s);
+			kube_free(s);
+		}
 	}
 	if (cJSON_IsObject(old) && kube_json_equal(old, st))
 		cJSON_Delete(st);
 	else
 		p->status = st;
 	kube_free(done);
+	kube_free(idx_fail);
+	kube_free(idx_failed);
 	kube_free(active);
 }

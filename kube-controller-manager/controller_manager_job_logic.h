@@ -4,8 +4,12 @@
  * Job and the pods it controls, the status to write (active, ready,
  * terminating, succeeded, failed, completedIndexes, startTime,
  * completionTime, and the SuccessCriteriaMet/Complete or
- * FailureTarget/Failed conditions with reasons BackoffLimitExceeded and
- * DeadlineExceeded), the pods to create (completion indexes in Indexed
+ * FailureTarget/Failed conditions with reasons BackoffLimitExceeded,
+ * DeadlineExceeded and PodFailurePolicy), spec.podFailurePolicy (FailJob,
+ * Ignore, Count, FailIndex on exit codes and pod conditions), Indexed
+ * backoffLimitPerIndex/maxFailedIndexes (status.failedIndexes, reasons
+ * FailedIndexes and MaxFailedIndexesExceeded) and successPolicy (reason
+ * SuccessPolicy), the pods to create (completion indexes in Indexed
  * mode) or delete, the pod-failure backoff (10 s doubling per failure
  * since the last success, up to 10 min), and ttlSecondsAfterFinished.
  * Times are Unix seconds.
@@ -20,6 +24,7 @@
 #include <cJSON.h>
 
 #define CONTROLLER_MANAGER_JOB_INDEX_KEY "batch.kubernetes.io/job-completion-index"
+#define CONTROLLER_MANAGER_JOB_INDEX_FAILURES_KEY "batch.kubernetes.io/job-index-failure-count"
 #define CONTROLLER_MANAGER_JOB_BACKOFF_BASE 10
 #define CONTROLLER_MANAGER_JOB_BACKOFF_MAX 600
 #define CONTROLLER_MANAGER_JOB_BURST 500
@@ -28,6 +33,7 @@ typedef struct controller_manager_job_plan {
 	cJSON *status;		 /* the new status when it changed, else NULL */
 	int create;		 /* pods to create (NonIndexed) */
 	int *indexes;		 /* Indexed: completion indexes to create */
+	int *index_failures;	 /* per entry of indexes: failures so far (backoffLimitPerIndex) */
 	size_t n_indexes;
 	char **deletes;		 /* names of pods to delete */
 	size_t n_deletes;
@@ -35,6 +41,7 @@ typedef struct controller_manager_job_plan {
 	const char *event_type;	 /* an event to record ("Normal"/"Warning"), or NULL */
 	const char *event_reason;
 	const char *event_message;
+	char *owned_message;	 /* storage event_message may point into */
 	bool delete_job;	 /* finished and ttlSecondsAfterFinished passed */
 } controller_manager_job_plan_t;
 

@@ -167,6 +167,10 @@ static int ipam_start(controller_manager_ctx_t *ctx, void **ret_state)
 static void ipam_stop(void *state)
 {
 	ipam_t *c = state;
+	/* no handler may run once our state is gone: there is no way to take
+	 * handlers off a shared informer, so stop them (at shutdown anyway) */
+	if (c->nodes)
+		kube_informer_stop(c->nodes);
 	controller_manager_queue_stop(c->q);
 	kube_events_free(c->events);
 	for (size_t i = 0; i < c->n_sets; i++)

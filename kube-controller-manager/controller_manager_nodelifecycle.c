@@ -2,7 +2,8 @@
  * controller_manager_nodelifecycle: one monitor thread. Every
  * --node-monitor-period it notes each node's heartbeat and Lease, marks
  * nodes not heard from within the grace period Unknown (and their pods not
- * Ready), and keeps the condition taints in step. Every second it runs the
+ * Ready), and keeps the condition taints in step, adding NoExecute taints
+ * at each zone's rate (none while every zone is fully disrupted). Every second it runs the
  * NoExecute taint manager: pods on tainted nodes that do not tolerate a
  * taint, or whose tolerationSeconds ran out, are deleted.
  */
@@ -29,10 +30,92 @@ typedef struct nlc {
 	kube_informer_t *nodes, *leases, *pods;
 	kube_events_t *events;
 	kube_strmap_t health; /* node name -> controller_manager_nodelc_health_t*, monitor thread only */
+	kube_strmap_t zones;  /* zone key -> zone_t*, monitor thread only */
+	bool all_disrupted;   /* every zone fully disrupted in this pass */
 	pthread_t thread;
 	bool started;
 	atomic_bool stop;
 } nlc_t;
+
+/* A zone's NoExecute tainting budget: a token bucket of burst 1. */
+typedef struct zone {
+	controller_manager_nodelc_zone_state_t state;
+	int ready, not_ready;
+	double rate, tokens;
+	int64_t last_ns;
+	bool seen;
+} zone_t;
+
+static void zones_update(nlc_t *c, kube_obj_list_t *nodes)
+{
+	const controller_manager_options_t *o = c->ctx->opts;
+	for (kube_strmap_entry_t *e = kube_strmap_first(&c->zones); e; e = kube_strmap_next(&c->zones, e)) {
+		zone_t *z = e->value;
+		z->ready = z->not_ready = 0;
+		z->seen = false;
+	}
+	for (size_t i = 0; i < nodes->n; i++) {
+		char *key = controller_manager_nodelc_zone_key(nodes->items[i]->json);
+		zone_t *z = kube_strmap_get(&c->zones, key);
+		if (!z) {
+			z = kube_calloc(1, sizeof(*z));
+			z->tokens = 1;
+			z->last_ns = kube_now_ns();
+			kube_strmap_put(&c->zones, key, z);
+		}
+		z->seen = true;
+		if (controller_manager_podutil_ready(nodes->items[i]->json))
+			z->ready++;
+		else
+			z->not_ready++;
+		kube_free(key);
+	}
+	bool all_full = c->zones.count > 0;
+	int64_t now = kube_now_ns();
+	for (kube_strmap_entry_t *e = kube_strmap_first(&c->zones); e; e = kube_strmap_next(&c->zones, e)) {
+		zone_t *z = e->value;
+		if (!z->seen)
+			continue;
+		controller_manager_nodelc_zone_state_t st =
+			controller_manager_nodelc_zone_state(z->ready, z->not_ready, o->unhealthy_zone_threshold);
+		if (st != z->state)
+			klog_info("node-lifecycle: zone \"%s\" is now in state %s", e->key,
+				  st == CONTROLLER_MANAGER_ZONE_FULL ? "FullDisruption"
+				  : st == CONTROLLER_MANAGER_ZONE_PARTIAL ? "PartialDisruption" : "Normal");
+		z->state = st;
+		/* refill at the old rate, then switch */
+		z->tokens += (double)(now - z->last_ns) / 1e9 * z->rate;
+		if (z->tokens > 1)
+			z->tokens = 1;
+		z->last_ns = now;
+		z->rate = controller_manager_nodelc_zone_rate(st, z->ready + z->not_ready, o->node_eviction_rate,
+							      o->secondary_node_eviction_rate,
+							      o->large_cluster_size_threshold);
+		all_full &= st == CONTROLLER_MANAGER_ZONE_FULL;
+	}
+	if (all_full && !c->all_disrupted)
+		klog_info("node-lifecycle: every zone is fully disrupted; not tainting nodes NoExecute");
+	c->all_disrupted = all_full;
+}
+
+/* Whether the node's zone may add a NoExecute taint now (takes a token). */
+static bool zone_allows(nlc_t *c, const cJSON *node)
+{
+	char *key = controller_manager_nodelc_zone_key(node);
+	zone_t *z = kube_strmap_get(&c->zones, key);
+	kube_free(key);
+	if (!z)
+		return true;
+	int64_t now = kube_now_ns();
+	z->tokens += (double)(now - z->last_ns) / 1e9 * z->rate;
+	if (z->tokens > 1)
+		z->tokens = 1;
+	z->last_ns = now;
+	if (z->tokens < 1)
+		return false;
+	z->tokens -= 1;
+	return true;
+}
 
 static void index_node(const kube_obj_t *obj, void (*emit)(const char *, void *), void *ctx)
 {
@@ -92,6 +175,22 @@ static void monitor_node(nlc_t *c, kube_obj_t *node, int64_t now)
 			kube_events_eventf_kind(c->events, node->json, "v1", "Node", "Normal", "NodeNotReady",
 						"Node %s status is now: NodeNotReady", node->name);
 			mark_pods_not_ready(c, node->name);
+		}
+	}
+	const cJSON *old_taints = kube_json_get(node->json, "spec.taints");
+	if (c->all_disrupted) {
+		if (!p.taints)
+			p.taints = cJSON_IsArray(old_taints) ? kube_json_dup(old_taints) : cJSON_CreateArray();
+		if (controller_manager_nodelc_hold_noexecute(p.taints, old_taints, true)) {
+			cJSON_Delete(p.taints);
+			p.taints = NULL;
+		}
+	} else if (p.taints && controller_manager_nodelc_adds_noexecute(p.taints, old_taints) &&
+		   !zone_allows(c, node->json)) {
+		klog_v(2, "node-lifecycle: rate limiting the NoExecute taint of node %s", node->name);
+		if (controller_manager_nodelc_hold_noexecute(p.taints, old_taints, false)) {
+			cJSON_Delete(p.taints);
+			p.taints = NULL;
 		}
 	}
 	if (p.taints) {
@@ -188,6 +287,7 @@ static void *monitor(void *arg)
 		kube_obj_list_t nodes = { 0 };
 		kube_informer_list(c->nodes, NULL, &nodes);
 		if (mono >= next_monitor) {
+			zones_update(c, &nodes);
 			for (size_t i = 0; i < nodes.n; i++)
 				monitor_node(c, nodes.items[i], now);
 			forget_gone(c);
@@ -237,6 +337,9 @@ static void stop(void *state)
 		kube_free(e->value);
 	}
 	kube_strmap_clear(&c->health);
+	for (kube_strmap_entry_t *e = kube_strmap_first(&c->zones); e; e = kube_strmap_next(&c->zones, e))
+		kube_free(e->value);
+	kube_strmap_clear(&c->zones);
 	kube_events_free(c->events);
 	kube_free(c);
 }

@@ -219,3 +219,75 @@ int64_t controller_manager_nodelc_eviction_time(const cJSON *pod, const cJSON *t
 	}
 	return when;
 }
+
+char *controller_manager_nodelc_zone_key(const cJSON *node)
+{
+	const cJSON *labels = kube_json_get(node, "metadata.labels");
+	const char *region = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(labels, "topology.kubernetes.io/region"));
+	const char *zone = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(labels, "topology.kubernetes.io/zone"));
+	if (!region)
+		region = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(labels, "failure-domain.beta.kubernetes.io/region"));
+	if (!zone)
+		zone = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(labels, "failure-domain.beta.kubernetes.io/zone"));
+	if (!region && !zone)
+		return kube_strdup("");
+	/* upstream joins with ":\x00:"; a printable separator keeps it a C string */
+	return kube_asprintf("%s:|:%s", region ? region : "", zone ? zone : "");
+}
+
+controller_manager_nodelc_zone_state_t controller_manager_nodelc_zone_state(int ready, int not_ready,
+									    double unhealthy_threshold)
+{
+	if (ready == 0 && not_ready > 0)
+		return CONTROLLER_MANAGER_ZONE_FULL;
+	if (not_ready > 2 && (double)not_ready / (double)(not_ready + ready) >= unhealthy_threshold)
+		return CONTROLLER_MANAGER_ZONE_PARTIAL;
+	return CONTROLLER_MANAGER_ZONE_NORMAL;
+}
+
+double controller_manager_nodelc_zone_rate(controller_manager_nodelc_zone_state_t st, int zone_size,
+					   double rate, double secondary_rate, int large_cluster_threshold)
+{
+	if (st == CONTROLLER_MANAGER_ZONE_PARTIAL)
+		return zone_size > large_cluster_threshold ? secondary_rate : 0;
+	return rate;
+}
+
+static bool is_noexecute_condition_taint(const cJSON *t)
+{
+	const char *key = kube_json_get_str(t, "key");
+	return kube_streq(kube_json_get_str(t, "effect"), "NoExecute") &&
+	       (kube_streq(key, CONTROLLER_MANAGER_TAINT_NOT_READY) || kube_streq(key, CONTROLLER_MANAGER_TAINT_UNREACHABLE));
+}
+
+bool controller_manager_nodelc_adds_noexecute(const cJSON *taints, const cJSON *old_taints)
+{
+	const cJSON *t;
+	cJSON_ArrayForEach(t, taints)
+	{
+		if (is_noexecute_condition_taint(t) &&
+		    !find_taint(old_taints, kube_json_get_str(t, "key"), "NoExecute"))
+			return true;
+	}
+	return false;
+}
+
+bool controller_manager_nodelc_hold_noexecute(cJSON *taints, const cJSON *old_taints, bool remove_all)
+{
+	for (int i = cJSON_GetArraySize(taints) - 1; i >= 0; i--) {
+		const cJSON *t = cJSON_GetArrayItem(taints, i);
+		if (is_noexecute_condition_taint(t) &&
+		    (remove_all || !find_taint(old_taints, kube_json_get_str(t, "key"), "NoExecute")))
+			cJSON_DeleteItemFromArray(taints, i);
+	}
+	if (cJSON_GetArraySize(taints) != cJSON_GetArraySize(old_taints))
+		return false;
+	const cJSON *t;
+	cJSON_ArrayForEach(t, taints)
+	{
+		const cJSON *o = find_taint(old_taints, kube_json_get_str(t, "key"), kube_json_get_str(t, "effect"));
+		if (!o || !kube_json_equal(o, t))
+			return false;
+	}
+	return true;
+}

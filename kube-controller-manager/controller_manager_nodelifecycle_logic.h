@@ -55,4 +55,35 @@ void controller_manager_nodelc_plan_clear(controller_manager_nodelc_plan_t *p);
  * taint, or all tolerated forever), else the time (<= now: at once). */
 int64_t controller_manager_nodelc_eviction_time(const cJSON *pod, const cJSON *taints, int64_t now);
 
+/* Zones (upstream's zone states): nodes are grouped by their
+ * topology.kubernetes.io/region and zone labels. A zone with no Ready node
+ * is fully disrupted; one with more than 2 not-ready nodes making at least
+ * --unhealthy-zone-threshold of it is partially disrupted. NoExecute
+ * taints are added at --node-eviction-rate per zone (normal or fully
+ * disrupted zones), at --secondary-node-eviction-rate in partially
+ * disrupted zones larger than --large-cluster-size-threshold (else not at
+ * all), and never while every zone is fully disrupted (the controller then
+ * assumes its own connectivity is at fault and lifts them). */
+typedef enum controller_manager_nodelc_zone_state {
+	CONTROLLER_MANAGER_ZONE_NORMAL,
+	CONTROLLER_MANAGER_ZONE_PARTIAL,
+	CONTROLLER_MANAGER_ZONE_FULL,
+} controller_manager_nodelc_zone_state_t;
+
+/* "region:\0:zone" as upstream's GetZoneKey ("" without labels); kube_malloc'd. */
+char *controller_manager_nodelc_zone_key(const cJSON *node);
+controller_manager_nodelc_zone_state_t controller_manager_nodelc_zone_state(int ready, int not_ready,
+									    double unhealthy_threshold);
+/* The NoExecute tainting rate (per second) for a zone. */
+double controller_manager_nodelc_zone_rate(controller_manager_nodelc_zone_state_t st, int zone_size,
+					   double rate, double secondary_rate, int large_cluster_threshold);
+/* Drop from taints (a planned spec.taints) the NoExecute not-ready /
+ * unreachable taints that old_taints lacks (not allowed to add now), or
+ * every such taint when remove_all. Returns whether taints then equals
+ * old_taints (nothing left to write). */
+bool controller_manager_nodelc_hold_noexecute(cJSON *taints, const cJSON *old_taints, bool remove_all);
+/* Whether taints (a planned spec.taints) adds a NoExecute not-ready or
+ * unreachable taint that old_taints lacks. */
+bool controller_manager_nodelc_adds_noexecute(const cJSON *taints, const cJSON *old_taints);
+
 #endif

@@ -1,8 +1,9 @@
 /*
  * controller_manager_podgc: the pod garbage collector. Every 20 s (as
  * upstream's gcCheckPeriod) it deletes terminated pods beyond
- * --terminated-pod-gc-threshold, pods bound to nodes that are gone and
- * unscheduled pods being deleted (controller_manager_gc_logic).
+ * --terminated-pod-gc-threshold, pods bound to nodes that are gone (missing
+ * for 40 s and confirmed by the API server) and unscheduled pods being
+ * deleted (controller_manager_gc_logic).
  */
 #include "controller_manager_podgc.h"
 
@@ -13,26 +14,46 @@
 
 #include "api/kube_json.h"
 #include "api/kube_kinds.h"
+#include "client/kube_strmap.h"
 #include "core/kube_log.h"
 #include "controller_manager_gc_logic.h"
 #include "controller_manager_podutil.h"
 
 /* ---- pod GC ---- */
 
+#define QUARANTINE_NS (40 * 1000000000LL) /* upstream's quarantineTime */
+
 typedef struct podgc {
 	controller_manager_ctx_t *ctx;
-	const kube_kind_t *pod_kind;
+	const kube_kind_t *pod_kind, *node_kind;
 	kube_informer_t *pods, *nodes;
+	kube_strmap_t missing; /* node name -> first seen missing (int64_t*, monotonic ns); gc thread only */
 	pthread_t thread;
 	atomic_bool stop;
 } podgc_t;
 
+/* A node counts as gone once it has been missing from the cache for the
+ * quarantine time and the API server confirms it (404), as upstream. */
 static bool node_exists(const char *node, void *arg)
 {
 	podgc_t *c = arg;
 	kube_obj_t *n = kube_informer_get(c->nodes, NULL, node);
 	kube_obj_unref(n);
-	return n != NULL;
+	if (n) {
+		kube_free(kube_strmap_remove(&c->missing, node, NULL));
+		return true;
+	}
+	int64_t now = kube_now_ns();
+	int64_t *since = kube_strmap_get(&c->missing, node);
+	if (!since) {
+		since = kube_malloc(sizeof(*since));
+		*since = now;
+		kube_strmap_put(&c->missing, node, since);
+	}
+	if (now - *since < QUARANTINE_NS)
+		return true;
+	int r = kube_client_get(c->ctx->client, c->node_kind, NULL, node, NULL, NULL);
+	return r != -ENOENT;
 }
 
 static void podgc_pass(podgc_t *c)
@@ -83,8 +104,9 @@ static int podgc_start(controller_manager_ctx_t *ctx, void **ret_state)
 	podgc_t *c = kube_calloc(1, sizeof(*c));
 	c->ctx = ctx;
 	c->pod_kind = kube_kinds_lookup("", "v1", "pods");
+	c->node_kind = kube_kinds_lookup("", "v1", "nodes");
 	c->pods = kube_informer_factory_get(ctx->informers, c->pod_kind);
-	c->nodes = kube_informer_factory_get(ctx->informers, kube_kinds_lookup("", "v1", "nodes"));
+	c->nodes = kube_informer_factory_get(ctx->informers, c->node_kind);
 	if (pthread_create(&c->thread, NULL, podgc_main, c) != 0) {
 		kube_free(c);
 		return -EAGAIN;
@@ -98,6 +120,9 @@ static void podgc_stop(void *state)
 	podgc_t *c = state;
 	atomic_store(&c->stop, true);
 	pthread_join(c->thread, NULL);
+	for (kube_strmap_entry_t *e = kube_strmap_first(&c->missing); e; e = kube_strmap_next(&c->missing, e))
+		kube_free(e->value);
+	kube_strmap_clear(&c->missing);
 	kube_free(c);
 }
 

@@ -157,6 +157,10 @@ static int rq_start(controller_manager_ctx_t *ctx, void **ret_state)
 static void rq_stop(void *state)
 {
 	rq_t *c = state;
+	/* no handler may run once our state is gone: there is no way to take
+	 * handlers off a shared informer, so stop them (at shutdown anyway) */
+	kube_informer_stop(c->quotas);
+	kube_informer_stop(c->pods);
 	controller_manager_queue_stop(c->q);
 	kube_free(c);
 }

@@ -267,9 +267,13 @@ def test_job_completions_5_parallelism_2(rawhttp, ns, nodes):
     assert len([p for p in pods if p["status"]["phase"] == "Succeeded"]) == 5
     ref = pods[0]["metadata"]["ownerReferences"][0]
     assert ref["kind"] == "Job" and ref["controller"] is True
-    st, evs = rawhttp.get("/api/v1/namespaces/%s/events" % ns)
-    reasons = {e["reason"] for e in evs["items"] if e["involvedObject"]["name"] == "five"}
-    assert {"SuccessfulCreate", "Completed"} <= reasons, reasons
+    # events are written asynchronously by the recorder
+
+    def reasons():
+        st, evs = rawhttp.get("/api/v1/namespaces/%s/events" % ns)
+        got = {e["reason"] for e in evs["items"] if e["involvedObject"]["name"] == "five"}
+        return got if {"SuccessfulCreate", "Completed"} <= got else None
+    wait_for(reasons, timeout=10, what="the job's events")
 
 
 def test_indexed_job(rawhttp, ns, nodes):
@@ -316,6 +320,44 @@ def test_job_backoff_limit_and_ttl(rawhttp, ns, nodes):
              what="finished job to be deleted after its TTL")
 
 
+def test_job_pod_failure_policy_and_per_index(rawhttp, ns, nodes):
+    # exit code 1 matches a FailJob rule: the Job fails at once, whatever backoffLimit says
+    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "pfp"},
+           "spec": {"backoffLimit": 5,
+                    "podFailurePolicy": {"rules": [{"action": "FailJob",
+                                                    "onExitCodes": {"operator": "In", "values": [1]}}]},
+                    "template": {"spec": {"restartPolicy": "Never", "containers": [container("fail")]}}}}
+    st, body = rawhttp.post("/apis/batch/v1/namespaces/%s/jobs" % ns, job)
+    assert st == 201, body
+
+    def failed(name):
+        def check():
+            st, j = rawhttp.get("/apis/batch/v1/namespaces/%s/jobs/%s" % (ns, name))
+            c = condition(j, "Failed")
+            return (j, c) if c and c["status"] == "True" else None
+        return check
+    j, c = wait_for(failed("pfp"), timeout=30, what="the pod failure policy")
+    assert c["reason"] == "PodFailurePolicy"
+    assert c["message"].startswith("Container c for pod %s/pfp-" % ns) and \
+        c["message"].endswith("failed with exit code 1 matching FailJob rule at index 0"), c["message"]
+    assert j["status"]["failed"] == 1
+
+    # Indexed with backoffLimitPerIndex 1: each index fails twice, then the Job
+    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "perindex"},
+           "spec": {"completions": 2, "parallelism": 2, "completionMode": "Indexed", "backoffLimitPerIndex": 1,
+                    "template": {"spec": {"restartPolicy": "Never", "containers": [container("fail")]}}}}
+    st, body = rawhttp.post("/apis/batch/v1/namespaces/%s/jobs" % ns, job)
+    assert st == 201, body
+    j, c = wait_for(failed("perindex"), timeout=60, what="every index to fail")
+    assert c["reason"] == "FailedIndexes"
+    assert j["status"]["failedIndexes"] == "0-1"
+    assert j["status"]["failed"] == 4
+    pods = pods_of(rawhttp, ns, "job-name%3Dperindex")
+    counts = sorted(p["metadata"].get("annotations", {}).get("batch.kubernetes.io/job-index-failure-count", "0")
+                    for p in pods)
+    assert counts == ["0", "0", "1", "1"], counts
+
+
 def test_job_active_deadline(rawhttp, ns, nodes):
     job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "slow"},
            "spec": {"activeDeadlineSeconds": 2,
@@ -346,8 +388,10 @@ def cronjob(name, schedule, **spec):
 
 
 def test_cronjob_every_minute(rawhttp, ns, nodes):
+    # spec.timeZone through the system tz database: the scheduled-timestamp
+    # annotation is written in that zone
     st, body = rawhttp.post("/apis/batch/v1/namespaces/%s/cronjobs" % ns,
-                            cronjob("tick", "*/1 * * * *", timeZone="UTC"))
+                            cronjob("tick", "*/1 * * * *", timeZone="Europe/Berlin"))
     assert st == 201, body
     t0 = time.time()
 
@@ -360,7 +404,9 @@ def test_cronjob_every_minute(rawhttp, ns, nodes):
     minutes = int(name.split("-")[1])
     assert minutes * 60 <= time.time() < minutes * 60 + 60 + 5
     ann = got[0]["metadata"]["annotations"]["batch.kubernetes.io/cronjob-scheduled-timestamp"]
-    assert ann == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(minutes * 60))
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    assert ann == datetime.fromtimestamp(minutes * 60, ZoneInfo("Europe/Berlin")).isoformat()
     assert got[0]["metadata"]["ownerReferences"][0]["kind"] == "CronJob"
     print("cronjob */1 created %s %.1f s after creation" % (name, waited))
 
@@ -369,7 +415,7 @@ def test_cronjob_every_minute(rawhttp, ns, nodes):
         s = cj.get("status", {})
         return cj if s.get("lastSuccessfulTime") and not s.get("active") else None
     cj = wait_for(done, timeout=30, what="lastSuccessfulTime")
-    assert cj["status"]["lastScheduleTime"] == ann
+    assert cj["status"]["lastScheduleTime"] == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(minutes * 60))
 
 
 def test_cronjob_forbid_and_history(rawhttp, ns, nodes):
@@ -533,6 +579,25 @@ def test_daemonset_on_every_node(rawhttp, ns, nodes):
         pods = [p for p in pods_of(rawhttp, ns, "app%3Dagent") if not p["metadata"].get("deletionTimestamp")]
         return len(pods) == 3 and all(p["metadata"]["labels"].get("v") == "2" for p in pods)
     wait_for(rolled, timeout=40, what="the rolling update")
+    # maxSurge: the new pod starts next to the old one; never fewer than 3 ready
+    st, _ = rawhttp.patch("/apis/apps/v1/namespaces/%s/daemonsets/agent" % ns,
+                          {"spec": {"updateStrategy": {"type": "RollingUpdate",
+                                                       "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+                                    "template": {"metadata": {"labels": {"app": "agent", "v": "3"}}}}})
+    assert st == 200
+    most = 0
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 40:
+        pods = [p for p in pods_of(rawhttp, ns, "app%3Dagent") if not p["metadata"].get("deletionTimestamp")]
+        ready = [p for p in pods if (condition(p, "Ready") or {}).get("status") == "True"]
+        assert len(ready) >= 3 or time.monotonic() - t0 < 0.5 or len(pods) >= 3, len(ready)
+        most = max(most, len(pods))
+        if len(pods) == 3 and all(p["metadata"]["labels"].get("v") == "3" for p in pods):
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the surge rollout did not finish")
+    assert most == 4, most  # one surge pod at a time
     rawhttp.delete("/apis/apps/v1/namespaces/%s/daemonsets/agent" % ns)
     nodes.names.remove("wl-tainted")
     rawhttp.delete("/api/v1/nodes/wl-tainted")
@@ -605,8 +670,11 @@ def test_podgc_orphans(rawhttp, ns, nodes):
            "spec": {"nodeName": "no-such-node", "containers": [container()]}}
     st, body = rawhttp.post("/api/v1/namespaces/%s/pods" % ns, pod)
     assert st == 201, body
-    wait_for(lambda: rawhttp.get("/api/v1/namespaces/%s/pods/orphan" % ns)[0] == 404, timeout=40,
-             what="podgc to delete the pod on a missing node")
+    # the node must stay missing for upstream's 40 s quarantine; podgc runs every 20 s
+    t0 = time.monotonic()
+    wait_for(lambda: rawhttp.get("/api/v1/namespaces/%s/pods/orphan" % ns)[0] == 404, timeout=90,
+             interval=0.5, what="podgc to delete the pod on a missing node")
+    assert time.monotonic() - t0 >= 39
 
 
 def test_nodeipam_unique_and_stable(server, rawhttp, tmp_path):

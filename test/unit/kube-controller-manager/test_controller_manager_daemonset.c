@@ -163,3 +163,41 @@ TEST(scaled)
 	cJSON_Delete(v);
 	ASSERT_EQ(controller_manager_daemonset_scaled(NULL, 10, true, 1), 1);
 }
+
+TEST(surge)
+{
+	cJSON *ds = parse("{\"metadata\":{\"name\":\"ds\",\"uid\":\"d1\"},\"spec\":{\"updateStrategy\":{\"type\":\"RollingUpdate\","
+			  "\"rollingUpdate\":{\"maxSurge\":1,\"maxUnavailable\":0}},\"template\":{\"spec\":{}}}}");
+	cJSON *nodes_arr = parse("[{\"metadata\":{\"name\":\"n1\"}},{\"metadata\":{\"name\":\"n2\"}}]");
+	const cJSON *nodes[2] = { cJSON_GetArrayItem(nodes_arr, 0), cJSON_GetArrayItem(nodes_arr, 1) };
+	cJSON *arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, dpod("o1", "n1", "old", true, "2026-12-01T00:00:00Z"));
+	cJSON_AddItemToArray(arr, dpod("o2", "n2", "old", true, "2026-12-01T00:00:00Z"));
+	cJSON_AddItemToArray(arr, dpod("new1", "n1", "new", false, "2026-12-02T00:00:00Z"));
+	const cJSON *pods[3] = { cJSON_GetArrayItem(arr, 0), cJSON_GetArrayItem(arr, 1), cJSON_GetArrayItem(arr, 2) };
+	controller_manager_daemonset_plan_t p;
+	/* one surge pod at a time, the old pods stay */
+	controller_manager_daemonset_plan(ds, nodes, 2, pods, 2, "new", NOW, &p);
+	ASSERT_EQ(p.n_create, 1);
+	ASSERT_STREQ(p.create_on[0], "n1");
+	ASSERT_EQ(p.n_deletes, 0);
+	controller_manager_daemonset_plan_clear(&p);
+	/* the surge pod is not ready yet: wait */
+	controller_manager_daemonset_plan(ds, nodes, 2, pods, 3, "new", NOW, &p);
+	ASSERT_EQ(p.n_create, 0);
+	ASSERT_EQ(p.n_deletes, 0);
+	ASSERT_EQ(kube_json_get_int64(p.status, "numberAvailable", 0), 2);
+	controller_manager_daemonset_plan_clear(&p);
+	/* ready: the old pod on n1 goes and n2 surges */
+	cJSON_ReplaceItemInArray(arr, 2, dpod("new1", "n1", "new", true, "2026-12-02T00:00:00Z"));
+	pods[2] = cJSON_GetArrayItem(arr, 2);
+	controller_manager_daemonset_plan(ds, nodes, 2, pods, 3, "new", NOW, &p);
+	ASSERT_EQ(p.n_deletes, 1);
+	ASSERT_STREQ(p.deletes[0], "o1");
+	ASSERT_EQ(p.n_create, 1);
+	ASSERT_STREQ(p.create_on[0], "n2");
+	controller_manager_daemonset_plan_clear(&p);
+	cJSON_Delete(arr);
+	cJSON_Delete(nodes_arr);
+	cJSON_Delete(ds);
+}

@@ -212,3 +212,129 @@ TEST(backoff_grows)
 	cJSON_Delete(pods.arr);
 	cJSON_Delete(job);
 }
+
+static const struct {
+	const char *rules, *pod_status;
+	const char *reason;	/* Failed condition reason, or NULL when not failed */
+	int64_t failed;		/* status.failed */
+} policy_cases[] = {
+	/* exit code 42 in FailJob: the Job fails at once */
+	{ "[{\"action\":\"FailJob\",\"onExitCodes\":{\"containerName\":\"main\",\"operator\":\"In\",\"values\":[42]}}]",
+	  "{\"phase\":\"Failed\",\"containerStatuses\":[{\"name\":\"main\",\"state\":{\"terminated\":{\"exitCode\":42}}}]}",
+	  "PodFailurePolicy", 1 },
+	/* another code: counted, under the backoff limit */
+	{ "[{\"action\":\"FailJob\",\"onExitCodes\":{\"operator\":\"In\",\"values\":[42]}}]",
+	  "{\"phase\":\"Failed\",\"containerStatuses\":[{\"name\":\"main\",\"state\":{\"terminated\":{\"exitCode\":1}}}]}",
+	  NULL, 1 },
+	/* NotIn never matches exit code 0 */
+	{ "[{\"action\":\"FailJob\",\"onExitCodes\":{\"operator\":\"NotIn\",\"values\":[1]}}]",
+	  "{\"phase\":\"Failed\",\"containerStatuses\":[{\"name\":\"main\",\"state\":{\"terminated\":{\"exitCode\":0}}}]}",
+	  NULL, 1 },
+	/* disruptions are ignored: not counted */
+	{ "[{\"action\":\"Ignore\",\"onPodConditions\":[{\"type\":\"DisruptionTarget\"}]}]",
+	  "{\"phase\":\"Failed\",\"conditions\":[{\"type\":\"DisruptionTarget\",\"status\":\"True\"}]}",
+	  NULL, 0 },
+	{ "[{\"action\":\"FailJob\",\"onPodConditions\":[{\"type\":\"ConfigIssue\",\"status\":\"True\"}]}]",
+	  "{\"phase\":\"Failed\",\"conditions\":[{\"type\":\"ConfigIssue\",\"status\":\"True\"}]}",
+	  "PodFailurePolicy", 1 },
+};
+
+TEST(pod_failure_policy)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(policy_cases); i++) {
+		char buf[1024];
+		snprintf(buf, sizeof(buf),
+			 "{\"metadata\":{\"name\":\"j\",\"namespace\":\"ns\"},\"spec\":{\"completions\":3,\"backoffLimit\":3,"
+			 "\"podFailurePolicy\":{\"rules\":%s}},\"status\":{\"startTime\":\"2026-12-02T00:00:00Z\"}}",
+			 policy_cases[i].rules);
+		cJSON *job = parse(buf);
+		snprintf(buf, sizeof(buf), "{\"metadata\":{\"name\":\"p\",\"namespace\":\"ns\"},\"status\":%s}",
+			 policy_cases[i].pod_status);
+		cJSON *pod = parse(buf);
+		const cJSON *pods[1] = { pod };
+		controller_manager_job_plan_t p;
+		controller_manager_job_plan(job, pods, 1, NOW, &p);
+		cJSON *view = cJSON_CreateObject();
+		if (p.status)
+			cJSON_AddItemReferenceToObject(view, "status", p.status);
+		const char *reason = NULL;
+		const cJSON *c;
+		cJSON_ArrayForEach(c, kube_json_get(view, "status.conditions"))
+		{
+			if (kube_streq(kube_json_get_str(c, "type"), "Failed"))
+				reason = kube_json_get_str(c, "reason");
+		}
+		int64_t failed = kube_json_get_int64(view, "status.failed", 0);
+		bool ok = kube_streq(reason, policy_cases[i].reason) && failed == policy_cases[i].failed;
+		if (!ok)
+			printf("case %zu: reason %s failed %lld\n", i, reason ? reason : "-", (long long)failed);
+		if (ok && i == 0)
+			ok = kube_streq(p.event_message,
+					"Container main for pod ns/p failed with exit code 42 matching FailJob rule at index 0") &&
+			     kube_streq(kube_json_get_str(view, "status.conditions[1].message"), p.event_message);
+		cJSON_Delete(view);
+		controller_manager_job_plan_clear(&p);
+		cJSON_Delete(pod);
+		cJSON_Delete(job);
+		ASSERT_TRUE(ok);
+	}
+}
+
+static const struct {
+	const char *spec, *pods;
+	const char *reason;	  /* Complete/Failed condition reason, or NULL */
+	const char *failed_idx;	  /* status.failedIndexes, or NULL when absent */
+	int create;		  /* indexes to create */
+	int first_failures;	  /* index_failures[0] when creating */
+} per_index_cases[] = {
+	/* index 1 failed once, limit 1: retried with its failure count */
+	{ "\"backoffLimitPerIndex\":1", "s0f1", NULL, "", 2, 1 },
+	/* index 1 failed twice: given up; index 2 still runs */
+	{ "\"backoffLimitPerIndex\":1", "s0f1f1", NULL, "1", 1, 0 },
+	/* everything settled with a failed index: FailedIndexes */
+	{ "\"backoffLimitPerIndex\":0", "s0f1s2", "FailedIndexes", "1", 0, 0 },
+	{ "\"backoffLimitPerIndex\":0,\"maxFailedIndexes\":1", "f0f1", "MaxFailedIndexesExceeded", "0-1", 0, 0 },
+	/* successPolicy: index 0 alone is enough */
+	{ "\"successPolicy\":{\"rules\":[{\"succeededIndexes\":\"0\"}]}", "s0a1", "SuccessPolicy", NULL, 0, 0 },
+	{ "\"successPolicy\":{\"rules\":[{\"succeededIndexes\":\"1-2\"},{\"succeededCount\":2}]}", "s0s1", "SuccessPolicy", NULL, 0, 0 },
+	{ "\"successPolicy\":{\"rules\":[{\"succeededIndexes\":\"1-2\",\"succeededCount\":2}]}", "s0s1", NULL, NULL, 1, 0 },
+};
+
+TEST(indexed_per_index_and_success_policy)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(per_index_cases); i++) {
+		char buf[1024];
+		snprintf(buf, sizeof(buf),
+			 "{\"metadata\":{\"name\":\"j\",\"namespace\":\"ns\"},\"spec\":{\"completions\":3,\"parallelism\":3,"
+			 "\"completionMode\":\"Indexed\",\"backoffLimit\":100,%s},\"status\":{\"startTime\":\"2026-12-02T00:00:00Z\"}}",
+			 per_index_cases[i].spec);
+		cJSON *job = parse(buf);
+		pods_t pods;
+		make_pods(&pods, per_index_cases[i].pods, NOW - 100);
+		controller_manager_job_plan_t p;
+		controller_manager_job_plan(job, pods.items, pods.n, NOW, &p);
+		cJSON *view = cJSON_CreateObject();
+		if (p.status)
+			cJSON_AddItemReferenceToObject(view, "status", p.status);
+		const char *reason = NULL;
+		const cJSON *c;
+		cJSON_ArrayForEach(c, kube_json_get(view, "status.conditions"))
+		{
+			const char *t = kube_json_get_str(c, "type");
+			if (kube_streq(t, "Failed") || kube_streq(t, "Complete"))
+				reason = kube_json_get_str(c, "reason");
+		}
+		const char *fi = kube_json_get_str(view, "status.failedIndexes");
+		bool ok = kube_streq(reason, per_index_cases[i].reason) && kube_streq(fi, per_index_cases[i].failed_idx) &&
+			  (int)p.n_indexes == per_index_cases[i].create &&
+			  (p.n_indexes == 0 || p.index_failures[0] == per_index_cases[i].first_failures);
+		if (!ok)
+			printf("case %zu: reason %s failedIndexes %s create %zu first failures %d\n", i, reason ? reason : "-",
+			       fi ? fi : "-", p.n_indexes, p.n_indexes ? p.index_failures[0] : -1);
+		cJSON_Delete(view);
+		controller_manager_job_plan_clear(&p);
+		cJSON_Delete(pods.arr);
+		cJSON_Delete(job);
+		ASSERT_TRUE(ok);
+	}
+}

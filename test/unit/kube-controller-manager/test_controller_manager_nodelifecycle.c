@@ -188,3 +188,51 @@ TEST(never_posted_uses_startup_grace)
 	controller_manager_nodelc_health_clear(&h);
 	cJSON_Delete(node);
 }
+
+TEST(zones)
+{
+	ASSERT_EQ(controller_manager_nodelc_zone_state(0, 1, 0.55), CONTROLLER_MANAGER_ZONE_FULL);
+	ASSERT_EQ(controller_manager_nodelc_zone_state(0, 0, 0.55), CONTROLLER_MANAGER_ZONE_NORMAL);
+	ASSERT_EQ(controller_manager_nodelc_zone_state(2, 2, 0.55), CONTROLLER_MANAGER_ZONE_NORMAL);
+	ASSERT_EQ(controller_manager_nodelc_zone_state(2, 3, 0.55), CONTROLLER_MANAGER_ZONE_PARTIAL);
+	ASSERT_EQ(controller_manager_nodelc_zone_state(10, 3, 0.55), CONTROLLER_MANAGER_ZONE_NORMAL);
+	ASSERT_TRUE(controller_manager_nodelc_zone_rate(CONTROLLER_MANAGER_ZONE_NORMAL, 5, 0.1, 0.01, 50) == 0.1);
+	ASSERT_TRUE(controller_manager_nodelc_zone_rate(CONTROLLER_MANAGER_ZONE_FULL, 5, 0.1, 0.01, 50) == 0.1);
+	ASSERT_TRUE(controller_manager_nodelc_zone_rate(CONTROLLER_MANAGER_ZONE_PARTIAL, 5, 0.1, 0.01, 50) == 0);
+	ASSERT_TRUE(controller_manager_nodelc_zone_rate(CONTROLLER_MANAGER_ZONE_PARTIAL, 51, 0.1, 0.01, 50) == 0.01);
+
+	cJSON *n = parse("{\"metadata\":{\"labels\":{\"topology.kubernetes.io/region\":\"r1\",\"topology.kubernetes.io/zone\":\"z1\"}}}");
+	char *k = controller_manager_nodelc_zone_key(n);
+	ASSERT_STREQ(k, "r1:|:z1");
+	kube_free(k);
+	cJSON_Delete(n);
+	n = parse("{\"metadata\":{}}");
+	k = controller_manager_nodelc_zone_key(n);
+	ASSERT_STREQ(k, "");
+	kube_free(k);
+	cJSON_Delete(n);
+
+	cJSON *old = parse("[{\"key\":\"mine\",\"effect\":\"NoSchedule\"}]");
+	cJSON *want = parse("[{\"key\":\"mine\",\"effect\":\"NoSchedule\"},"
+			    "{\"key\":\"node.kubernetes.io/unreachable\",\"effect\":\"NoExecute\",\"timeAdded\":\"2026-12-03T00:00:00Z\"},"
+			    "{\"key\":\"node.kubernetes.io/unreachable\",\"effect\":\"NoSchedule\"}]");
+	ASSERT_TRUE(controller_manager_nodelc_adds_noexecute(want, old));
+	ASSERT_FALSE(controller_manager_nodelc_adds_noexecute(want, want));
+	/* held back: the NoSchedule taint still goes on */
+	ASSERT_FALSE(controller_manager_nodelc_hold_noexecute(want, old, false));
+	char *s = kube_json_compact(want);
+	ASSERT_STREQ(s, "[{\"key\":\"mine\",\"effect\":\"NoSchedule\"},{\"key\":\"node.kubernetes.io/unreachable\",\"effect\":\"NoSchedule\"}]");
+	kube_free(s);
+	cJSON_Delete(want);
+	/* every zone down: existing NoExecute taints are lifted */
+	cJSON *cur = parse("[{\"key\":\"node.kubernetes.io/unreachable\",\"effect\":\"NoExecute\"}]");
+	cJSON *plan = kube_json_dup(cur);
+	ASSERT_FALSE(controller_manager_nodelc_hold_noexecute(plan, cur, true));
+	ASSERT_EQ(cJSON_GetArraySize(plan), 0);
+	cJSON_Delete(plan);
+	plan = kube_json_dup(old);
+	ASSERT_TRUE(controller_manager_nodelc_hold_noexecute(plan, old, true));
+	cJSON_Delete(plan);
+	cJSON_Delete(cur);
+	cJSON_Delete(old);
+}
