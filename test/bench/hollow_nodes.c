@@ -839,5 +839,13 @@ int main(int argc, char **argv)
 	event_base_loop(base, EVLOOP_NONBLOCK);
 	event_base_free(base);
 	kube_flagset_free(fs);
+	kube_free(O.master);
+	kube_free(O.prefix);
+	kube_free(O.cpu);
+	kube_free(O.memory);
+	kube_free(O.ephemeral);
+	kube_free(O.pods_cap);
+	kube_strv_free(O.labels);
+	kube_strv_free(O.taints);
 	return 0;
 }
