@@ -1,4 +1,5 @@
 /* kube-scheduler: parses its flags, then runs the scheduler (scheduler_daemon). */
+#include "scheduler_config.h"
 #include "scheduler_daemon.h"
 #include "scheduler_options.h"
 
@@ -32,6 +33,7 @@ static int write_config(const scheduler_options_t *o)
 		"  resourceNamespace: %s\n"
 		"  retryPeriod: %llds\n"
 		"parallelism: 16\n"
+		"percentageOfNodesToScore: %d\n"
 		"podInitialBackoffSeconds: 1\n"
 		"podMaxBackoffSeconds: 10\n"
 		"profiles:\n"
@@ -40,7 +42,8 @@ static int write_config(const scheduler_options_t *o)
 		o->contention_profiling ? "true" : "false", o->profiling ? "true" : "false",
 		o->le.leader_elect ? "true" : "false", (long long)(o->le.lease_duration_ns / 1000000000),
 		(long long)(o->le.renew_deadline_ns / 1000000000), o->le.resource_lock, o->le.resource_name,
-		o->le.resource_namespace, (long long)(o->le.retry_period_ns / 1000000000), o->scheduler_name);
+		o->le.resource_namespace, (long long)(o->le.retry_period_ns / 1000000000),
+		o->percentage_of_nodes_to_score, o->scheduler_name);
 	fclose(f);
 	fprintf(stderr, "I0000 Wrote configuration to: %s\n", o->write_config_to);
 	return 0;
@@ -49,6 +52,7 @@ static int write_config(const scheduler_options_t *o)
 int main(int argc, char **argv)
 {
 	scheduler_options_t o;
+	cJSON *config = NULL;
 	int rc;
 	kube_flagset_t *fs = kube_flagset_new(SCHEDULER_NAME,
 		"The Kubernetes scheduler is a control plane process which assigns\n"
@@ -65,10 +69,20 @@ int main(int argc, char **argv)
 	kube_flagset_parse_noargs_or_exit(fs, argc, argv);
 	if (kube_log_configure(&o.log) < 0)
 		fprintf(stderr, "%s: cannot open log file %s\n", SCHEDULER_NAME, o.log.log_file);
+	if (o.config && *o.config) {
+		char *err = NULL;
+		if (scheduler_config_load(o.config, &o, &config, &err) < 0) {
+			fprintf(stderr, "E0000 %s: %s\n", SCHEDULER_NAME, err);
+			kube_free(err);
+			kube_flagset_free(fs);
+			return 1;
+		}
+	}
 	if (o.write_config_to && *o.write_config_to)
 		rc = write_config(&o);
 	else
 		rc = scheduler_daemon_run(&o);
+	cJSON_Delete(config);
 	kube_flagset_free(fs);
 	return rc;
 }

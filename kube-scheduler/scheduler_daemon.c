@@ -697,6 +697,7 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 	d->name = o->scheduler_name && *o->scheduler_name ? o->scheduler_name : "default-scheduler";
 	d->algo.seed = (unsigned int)kube_now_ns();
 	d->algo.hard_weight = o->hard_pod_affinity_symmetric_weight;
+	d->algo.percentage = o->percentage_of_nodes_to_score;
 	d->pods_kind = kube_kinds_lookup("", "v1", "pods");
 	d->nodes_kind = kube_kinds_lookup("", "v1", "nodes");
 	d->pcs_kind = kube_kinds_lookup("scheduling.k8s.io", "v1", "priorityclasses");
