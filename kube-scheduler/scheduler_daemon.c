@@ -673,10 +673,7 @@ static int start_healthz(daemon_t *d, char **ret_err)
 	if (!hc.insecure_port && !hc.secure_port)
 		return 0;
 	int r = kube_healthz_start(&hc, &d->healthz, ret_err);
-	if (r < 0)
-		return r;
-	kube_healthz_add_check(d->healthz, "sched-handler-sync", true, check_synced, d);
-	return 0;
+	return r;
 }
 
 /* ---- run ---- */
@@ -735,6 +732,8 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 		.kind = kube_kinds_lookup("apps", "v1", "replicasets") });
 	d->sss = kube_informer_new(d->client, &(kube_informer_config_t){
 		.kind = kube_kinds_lookup("apps", "v1", "statefulsets") });
+	if (d->healthz)
+		kube_healthz_add_check(d->healthz, "sched-handler-sync", true, check_synced, d);
 	kube_informer_add_handlers(d->nodes, &(kube_informer_handlers_t){ node_add, node_update, node_delete, d });
 	kube_informer_add_handlers(d->pods, &(kube_informer_handlers_t){ pod_add, pod_update, pod_delete, d });
 	kube_informer_start(d->pcs);
