@@ -3,7 +3,23 @@
 #include "scheduler_daemon.h"
 #include "scheduler_options.h"
 
+#include <execinfo.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A fatal signal prints a backtrace to stderr before dying, as FRR does. */
+static void crash(int sig)
+{
+	void *frames[64];
+	static const char msg[] = "kube-scheduler: fatal signal, backtrace:\n";
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(128 + sig);
+	backtrace_symbols_fd(frames, backtrace(frames, 64), 2);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
 
 /* --write-config-to: the KubeSchedulerConfiguration the flags amount to. */
 static int write_config(const scheduler_options_t *o)
@@ -64,6 +80,11 @@ int main(int argc, char **argv)
 		"See [scheduling](https://kubernetes.io/docs/concepts/scheduling-eviction/)\n"
 		"for more information about scheduling and the kube-scheduler component.");
 
+#ifndef __SANITIZE_ADDRESS__	/* ASan reports these itself */
+	signal(SIGSEGV, crash);
+	signal(SIGBUS, crash);
+	signal(SIGABRT, crash);
+#endif
 	scheduler_options_init(&o);
 	scheduler_options_register(&o, fs);
 	kube_flagset_parse_noargs_or_exit(fs, argc, argv);
