@@ -784,6 +784,9 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 stop:
 	rc = exit_code;
 	atomic_store(&d->stopping, true);
+	/* no check may run on what is freed below */
+	kube_healthz_stop(d->healthz);
+	d->healthz = NULL;
 	scheduler_queue_close(d->queue);
 	if (d->loop_started)
 		pthread_join(d->loop, NULL);
