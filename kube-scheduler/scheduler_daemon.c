@@ -40,6 +40,7 @@ typedef struct daemon {
 	const kube_kind_t *pods_kind, *nodes_kind, *pcs_kind;
 	kube_informer_t *pods, *nodes, *pcs;
 	kube_informer_t *svcs, *rss, *sss, *rcs;	/* for the default spread selector */
+	kube_informer_t *pdbs;				/* for preemption */
 	scheduler_cache_t *cache;
 	scheduler_queue_t *queue;
 	scheduler_algo_t algo;
@@ -507,7 +508,16 @@ static void unschedulable(daemon_t *d, scheduler_qitem_t *it, scheduler_result_t
 		size_t n;
 		scheduler_nodeinfo_t *const *nodes = scheduler_cache_nodes_locked(d->cache, &n);
 		kube_metric_inc(d->m_preempt_attempts);
-		if (scheduler_preempt(p, nodes, n, res->codes, &pr) == 0) {
+		kube_obj_list_t pl = { 0 };
+		kube_informer_list(d->pdbs, NULL, &pl);
+		const cJSON **items = kube_calloc(pl.n + 1, sizeof(*items));
+		for (size_t i = 0; i < pl.n; i++)
+			items[i] = pl.items[i]->json;
+		scheduler_pdbs_t pdbs = { items, pl.n };
+		int prc = scheduler_preempt(p, nodes, n, res->codes, &pdbs, &pr);
+		kube_free(items);
+		kube_obj_list_clear(&pl);
+		if (prc == 0) {
 			node = kube_strdup(pr.node->name);
 			victims = pr.victims;
 			nvictims = pr.nvictims;
@@ -732,6 +742,8 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 		.kind = kube_kinds_lookup("apps", "v1", "replicasets") });
 	d->sss = kube_informer_new(d->client, &(kube_informer_config_t){
 		.kind = kube_kinds_lookup("apps", "v1", "statefulsets") });
+	d->pdbs = kube_informer_new(d->client, &(kube_informer_config_t){
+		.kind = kube_kinds_lookup("policy", "v1", "poddisruptionbudgets") });
 	if (d->healthz)
 		kube_healthz_add_check(d->healthz, "sched-handler-sync", true, check_synced, d);
 	kube_informer_add_handlers(d->nodes, &(kube_informer_handlers_t){ node_add, node_update, node_delete, d });
@@ -741,6 +753,7 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 	kube_informer_start(d->rcs);
 	kube_informer_start(d->rss);
 	kube_informer_start(d->sss);
+	kube_informer_start(d->pdbs);
 	kube_informer_wait_synced(d->pcs, 10000);
 	kube_informer_start(d->nodes);
 	kube_informer_start(d->pods);
@@ -808,6 +821,7 @@ stop:
 	kube_informer_free(d->rcs);
 	kube_informer_free(d->rss);
 	kube_informer_free(d->sss);
+	kube_informer_free(d->pdbs);
 	kube_events_free(d->events);
 	scheduler_queue_free(d->queue);
 	scheduler_cache_free(d->cache);
