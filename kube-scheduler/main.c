@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifndef __SANITIZE_ADDRESS__	/* ASan reports these itself */
 /* A fatal signal prints a backtrace to stderr before dying, as FRR does. */
 static void crash(int sig)
 {
@@ -20,6 +21,7 @@ static void crash(int sig)
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
+#endif
 
 /* --write-config-to: the KubeSchedulerConfiguration the flags amount to. */
 static int write_config(const scheduler_options_t *o)

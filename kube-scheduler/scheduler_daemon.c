@@ -515,6 +515,8 @@ static void unschedulable(daemon_t *d, scheduler_qitem_t *it, scheduler_result_t
 			items[i] = pl.items[i]->json;
 		scheduler_pdbs_t pdbs = { items, pl.n };
 		int prc = scheduler_preempt(p, nodes, n, res->codes, &pdbs, &pr);
+		klog_v(4, "\"Preemption\" pod=\"%s/%s\" pdbs=%zu rc=%d node=\"%s\" victims=%zu violations=%zu",
+		       p->namespace_, p->name, pl.n, prc, prc == 0 ? pr.node->name : "", pr.nvictims, pr.pdb_violations);
 		kube_free(items);
 		kube_obj_list_clear(&pl);
 		if (prc == 0) {
@@ -754,7 +756,10 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 	kube_informer_start(d->rss);
 	kube_informer_start(d->sss);
 	kube_informer_start(d->pdbs);
-	kube_informer_wait_synced(d->pcs, 10000);
+	/* the listers the scheduling loop reads are complete before it starts */
+	kube_informer_t *aux[] = { d->pcs, d->svcs, d->rcs, d->rss, d->sss, d->pdbs };
+	for (size_t i = 0; i < ARRAY_SIZE(aux); i++)
+		kube_informer_wait_synced(aux[i], 10000);
 	kube_informer_start(d->nodes);
 	kube_informer_start(d->pods);
 	for (int i = 0; i < NBINDERS; i++)
