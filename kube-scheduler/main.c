@@ -1,8 +1,27 @@
 /* kube-scheduler: parses its flags, then runs the scheduler (scheduler_daemon). */
+#include "scheduler_config.h"
 #include "scheduler_daemon.h"
 #include "scheduler_options.h"
 
+#include <execinfo.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef __SANITIZE_ADDRESS__	/* ASan reports these itself */
+/* A fatal signal prints a backtrace to stderr before dying, as FRR does. */
+static void crash(int sig)
+{
+	void *frames[64];
+	static const char msg[] = "kube-scheduler: fatal signal, backtrace:\n";
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(128 + sig);
+	backtrace_symbols_fd(frames, backtrace(frames, 64), 2);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+#endif
 
 /* --write-config-to: the KubeSchedulerConfiguration the flags amount to. */
 static int write_config(const scheduler_options_t *o)
@@ -32,6 +51,7 @@ static int write_config(const scheduler_options_t *o)
 		"  resourceNamespace: %s\n"
 		"  retryPeriod: %llds\n"
 		"parallelism: 16\n"
+		"percentageOfNodesToScore: %d\n"
 		"podInitialBackoffSeconds: 1\n"
 		"podMaxBackoffSeconds: 10\n"
 		"profiles:\n"
@@ -40,7 +60,8 @@ static int write_config(const scheduler_options_t *o)
 		o->contention_profiling ? "true" : "false", o->profiling ? "true" : "false",
 		o->le.leader_elect ? "true" : "false", (long long)(o->le.lease_duration_ns / 1000000000),
 		(long long)(o->le.renew_deadline_ns / 1000000000), o->le.resource_lock, o->le.resource_name,
-		o->le.resource_namespace, (long long)(o->le.retry_period_ns / 1000000000), o->scheduler_name);
+		o->le.resource_namespace, (long long)(o->le.retry_period_ns / 1000000000),
+		o->percentage_of_nodes_to_score, o->scheduler_name);
 	fclose(f);
 	fprintf(stderr, "I0000 Wrote configuration to: %s\n", o->write_config_to);
 	return 0;
@@ -49,6 +70,7 @@ static int write_config(const scheduler_options_t *o)
 int main(int argc, char **argv)
 {
 	scheduler_options_t o;
+	cJSON *config = NULL;
 	int rc;
 	kube_flagset_t *fs = kube_flagset_new(SCHEDULER_NAME,
 		"The Kubernetes scheduler is a control plane process which assigns\n"
@@ -60,15 +82,30 @@ int main(int argc, char **argv)
 		"See [scheduling](https://kubernetes.io/docs/concepts/scheduling-eviction/)\n"
 		"for more information about scheduling and the kube-scheduler component.");
 
+#ifndef __SANITIZE_ADDRESS__	/* ASan reports these itself */
+	signal(SIGSEGV, crash);
+	signal(SIGBUS, crash);
+	signal(SIGABRT, crash);
+#endif
 	scheduler_options_init(&o);
 	scheduler_options_register(&o, fs);
 	kube_flagset_parse_noargs_or_exit(fs, argc, argv);
 	if (kube_log_configure(&o.log) < 0)
 		fprintf(stderr, "%s: cannot open log file %s\n", SCHEDULER_NAME, o.log.log_file);
+	if (o.config && *o.config) {
+		char *err = NULL;
+		if (scheduler_config_load(o.config, &o, &config, &err) < 0) {
+			fprintf(stderr, "E0000 %s: %s\n", SCHEDULER_NAME, err);
+			kube_free(err);
+			kube_flagset_free(fs);
+			return 1;
+		}
+	}
 	if (o.write_config_to && *o.write_config_to)
 		rc = write_config(&o);
 	else
 		rc = scheduler_daemon_run(&o);
+	cJSON_Delete(config);
 	kube_flagset_free(fs);
 	return rc;
 }

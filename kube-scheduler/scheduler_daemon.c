@@ -40,6 +40,7 @@ typedef struct daemon {
 	const kube_kind_t *pods_kind, *nodes_kind, *pcs_kind;
 	kube_informer_t *pods, *nodes, *pcs;
 	kube_informer_t *svcs, *rss, *sss, *rcs;	/* for the default spread selector */
+	kube_informer_t *pdbs;				/* for preemption */
 	scheduler_cache_t *cache;
 	scheduler_queue_t *queue;
 	scheduler_algo_t algo;
@@ -507,7 +508,18 @@ static void unschedulable(daemon_t *d, scheduler_qitem_t *it, scheduler_result_t
 		size_t n;
 		scheduler_nodeinfo_t *const *nodes = scheduler_cache_nodes_locked(d->cache, &n);
 		kube_metric_inc(d->m_preempt_attempts);
-		if (scheduler_preempt(p, nodes, n, res->codes, &pr) == 0) {
+		kube_obj_list_t pl = { 0 };
+		kube_informer_list(d->pdbs, NULL, &pl);
+		const cJSON **items = kube_calloc(pl.n + 1, sizeof(*items));
+		for (size_t i = 0; i < pl.n; i++)
+			items[i] = pl.items[i]->json;
+		scheduler_pdbs_t pdbs = { items, pl.n };
+		int prc = scheduler_preempt(p, nodes, n, res->codes, &pdbs, &pr);
+		klog_v(4, "\"Preemption\" pod=\"%s/%s\" pdbs=%zu rc=%d node=\"%s\" victims=%zu violations=%zu",
+		       p->namespace_, p->name, pl.n, prc, prc == 0 ? pr.node->name : "", pr.nvictims, pr.pdb_violations);
+		kube_free(items);
+		kube_obj_list_clear(&pl);
+		if (prc == 0) {
 			node = kube_strdup(pr.node->name);
 			victims = pr.victims;
 			nvictims = pr.nvictims;
@@ -673,10 +685,7 @@ static int start_healthz(daemon_t *d, char **ret_err)
 	if (!hc.insecure_port && !hc.secure_port)
 		return 0;
 	int r = kube_healthz_start(&hc, &d->healthz, ret_err);
-	if (r < 0)
-		return r;
-	kube_healthz_add_check(d->healthz, "sched-handler-sync", true, check_synced, d);
-	return 0;
+	return r;
 }
 
 /* ---- run ---- */
@@ -697,6 +706,7 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 	d->name = o->scheduler_name && *o->scheduler_name ? o->scheduler_name : "default-scheduler";
 	d->algo.seed = (unsigned int)kube_now_ns();
 	d->algo.hard_weight = o->hard_pod_affinity_symmetric_weight;
+	d->algo.percentage = o->percentage_of_nodes_to_score;
 	d->pods_kind = kube_kinds_lookup("", "v1", "pods");
 	d->nodes_kind = kube_kinds_lookup("", "v1", "nodes");
 	d->pcs_kind = kube_kinds_lookup("scheduling.k8s.io", "v1", "priorityclasses");
@@ -734,6 +744,10 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 		.kind = kube_kinds_lookup("apps", "v1", "replicasets") });
 	d->sss = kube_informer_new(d->client, &(kube_informer_config_t){
 		.kind = kube_kinds_lookup("apps", "v1", "statefulsets") });
+	d->pdbs = kube_informer_new(d->client, &(kube_informer_config_t){
+		.kind = kube_kinds_lookup("policy", "v1", "poddisruptionbudgets") });
+	if (d->healthz)
+		kube_healthz_add_check(d->healthz, "sched-handler-sync", true, check_synced, d);
 	kube_informer_add_handlers(d->nodes, &(kube_informer_handlers_t){ node_add, node_update, node_delete, d });
 	kube_informer_add_handlers(d->pods, &(kube_informer_handlers_t){ pod_add, pod_update, pod_delete, d });
 	kube_informer_start(d->pcs);
@@ -741,7 +755,11 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 	kube_informer_start(d->rcs);
 	kube_informer_start(d->rss);
 	kube_informer_start(d->sss);
-	kube_informer_wait_synced(d->pcs, 10000);
+	kube_informer_start(d->pdbs);
+	/* the listers the scheduling loop reads are complete before it starts */
+	kube_informer_t *aux[] = { d->pcs, d->svcs, d->rcs, d->rss, d->sss, d->pdbs };
+	for (size_t i = 0; i < ARRAY_SIZE(aux); i++)
+		kube_informer_wait_synced(aux[i], 10000);
 	kube_informer_start(d->nodes);
 	kube_informer_start(d->pods);
 	for (int i = 0; i < NBINDERS; i++)
@@ -784,6 +802,9 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 stop:
 	rc = exit_code;
 	atomic_store(&d->stopping, true);
+	/* no check may run on what is freed below */
+	kube_healthz_stop(d->healthz);
+	d->healthz = NULL;
 	scheduler_queue_close(d->queue);
 	if (d->loop_started)
 		pthread_join(d->loop, NULL);
@@ -805,6 +826,7 @@ stop:
 	kube_informer_free(d->rcs);
 	kube_informer_free(d->rss);
 	kube_informer_free(d->sss);
+	kube_informer_free(d->pdbs);
 	kube_events_free(d->events);
 	scheduler_queue_free(d->queue);
 	scheduler_cache_free(d->cache);

@@ -11,6 +11,11 @@
  * (Lease <ns>/<name> from the --leader-elect-* flags; losing it exits as
  * upstream does), /healthz, /livez, /readyz and /metrics through
  * kube_healthz on --port (legacy, insecure) and --secure-port.
+ * It also watches PriorityClasses (a pod whose spec.priority the API
+ * server left 0 gets its class's value, as the Priority admission plugin
+ * would have set) and Services, ReplicationControllers, ReplicaSets and
+ * StatefulSets (the selector of upstream's system-default spreading).
+ * Pods with schedulingGates wait until the gates are removed.
  *
  * Threading: informer threads feed the queue and the cache; the loop
  * thread schedules; binder threads bind. The main thread waits for

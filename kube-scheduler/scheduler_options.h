@@ -44,6 +44,7 @@ typedef struct scheduler_options {
 	bool profiling, contention_profiling;
 	kube_strv_t feature_gates;
 	int hard_pod_affinity_symmetric_weight;
+	int percentage_of_nodes_to_score;	/* from --config; 0 = adaptive */
 } scheduler_options_t;
 
 /* Fill o with upstream defaults. */

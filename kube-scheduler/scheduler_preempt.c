@@ -68,9 +68,46 @@ static int more_important(const void *a, const void *b)
 	return 0;
 }
 
-scheduler_code_t scheduler_preempt_node(const scheduler_pod_t *pod, scheduler_nodeinfo_t *const *nodes, size_t n,
-					size_t idx, scheduler_pod_t ***ret, size_t *ret_n, scheduler_status_t *st)
+/* upstream's filterPodsWithPDBViolation over pods (most important first):
+ * violating[i] tells whether evicting pods[i] breaks a budget */
+static void pdb_violations(scheduler_pod_t *const *pods, size_t np, const scheduler_pdbs_t *pdbs, bool *violating)
 {
+	size_t n = pdbs ? pdbs->n : 0;
+	int64_t *allowed = kube_calloc(n ? n : 1, sizeof(*allowed));
+	kube_selector_t **sel = kube_calloc(n ? n : 1, sizeof(*sel));
+
+	for (size_t i = 0; i < n; i++) {
+		allowed[i] = kube_json_get_int64(pdbs->items[i], "status.disruptionsAllowed", 0);
+		if (kube_selector_from_json(kube_json_get(pdbs->items[i], "spec.selector"), &sel[i], NULL) < 0)
+			sel[i] = NULL;
+	}
+	for (size_t k = 0; k < np; k++) {
+		const scheduler_pod_t *p = pods[k];
+		violating[k] = false;
+		if (cJSON_GetArraySize(p->labels) == 0)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			const cJSON *pdb = pdbs->items[i];
+			if (!kube_streq(kube_json_get_str(pdb, "metadata.namespace"), p->namespace_) || !sel[i] ||
+			    kube_selector_empty(sel[i]) || !kube_selector_matches(sel[i], p->labels))
+				continue;
+			if (cJSON_GetObjectItemCaseSensitive(kube_json_get(pdb, "status.disruptedPods"), p->name))
+				continue;
+			if (--allowed[i] < 0)
+				violating[k] = true;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		kube_selector_free(sel[i]);
+	kube_free(sel);
+	kube_free(allowed);
+}
+
+scheduler_code_t scheduler_preempt_node(const scheduler_pod_t *pod, scheduler_nodeinfo_t *const *nodes, size_t n,
+					size_t idx, const scheduler_pdbs_t *pdbs, scheduler_pod_t ***ret,
+					size_t *ret_n, size_t *ret_violations, scheduler_status_t *st)
+{
+	size_t nviol = 0;
 	scheduler_nodeinfo_t *clone = scheduler_nodeinfo_clone(nodes[idx]);
 	scheduler_nodeinfo_t **view = kube_memdup(nodes, n * sizeof(*nodes));
 	scheduler_pod_t **potential = NULL, **victims = NULL;
@@ -100,18 +137,29 @@ scheduler_code_t scheduler_preempt_node(const scheduler_pod_t *pod, scheduler_no
 	if (c != SCHEDULER_SUCCESS)
 		goto out;
 	qsort(potential, np, sizeof(*potential), more_important);
-	for (size_t k = 0; k < np; k++) {
-		scheduler_status_t tmp = { 0 };
-		scheduler_nodeinfo_add_pod(clone, potential[k]);
-		if (fits(pod, view, n, idx, use_local ? &local : NULL, &tmp) != SCHEDULER_SUCCESS) {
-			scheduler_nodeinfo_remove_pod(clone, potential[k]);
-			victims = kube_realloc(victims, (nv + 1) * sizeof(*victims));
-			victims[nv++] = scheduler_pod_ref(potential[k]);
+	bool *violating = kube_calloc(np, sizeof(*violating));
+	pdb_violations(potential, np, pdbs, violating);
+	/* reprieve the violating victims first, then the others */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < np; k++) {
+			scheduler_status_t tmp = { 0 };
+			if (violating[k] != (pass == 0))
+				continue;
+			scheduler_nodeinfo_add_pod(clone, potential[k]);
+			if (fits(pod, view, n, idx, use_local ? &local : NULL, &tmp) != SCHEDULER_SUCCESS) {
+				scheduler_nodeinfo_remove_pod(clone, potential[k]);
+				victims = kube_realloc(victims, (nv + 1) * sizeof(*victims));
+				victims[nv++] = scheduler_pod_ref(potential[k]);
+				if (violating[k])
+					nviol++;
+			}
+			scheduler_status_clear(&tmp);
 		}
-		scheduler_status_clear(&tmp);
-	}
+	kube_free(violating);
 	*ret = victims;
 	*ret_n = nv;
+	if (ret_violations)
+		*ret_violations = nviol;
 	victims = NULL;
 out:
 	for (size_t k = 0; k < np; k++)
@@ -128,6 +176,7 @@ typedef struct cand {
 	size_t idx;
 	scheduler_pod_t **victims;
 	size_t n;
+	size_t violations;
 	int32_t highest;
 	int64_t sum;
 	int64_t earliest_of_highest;
@@ -153,6 +202,8 @@ static void cand_stats(cand_t *c)
 /* <0 when a is the better candidate */
 static int cand_cmp(const cand_t *a, const cand_t *b)
 {
+	if (a->violations != b->violations)
+		return a->violations < b->violations ? -1 : 1;
 	if (a->highest != b->highest)
 		return a->highest < b->highest ? -1 : 1;
 	if (a->sum != b->sum)
@@ -165,7 +216,8 @@ static int cand_cmp(const cand_t *a, const cand_t *b)
 }
 
 int scheduler_preempt(const scheduler_pod_t *pod, scheduler_nodeinfo_t *const *nodes, size_t n,
-		      const scheduler_code_t *codes, scheduler_preempt_result_t *ret)
+		      const scheduler_code_t *codes, const scheduler_pdbs_t *pdbs,
+		      scheduler_preempt_result_t *ret)
 {
 	const char *why;
 	scheduler_diagnosis_t d = { .nnodes = n };
@@ -186,7 +238,8 @@ int scheduler_preempt(const scheduler_pod_t *pod, scheduler_nodeinfo_t *const *n
 			scheduler_status_clear(&st);
 			continue;
 		}
-		if (scheduler_preempt_node(pod, nodes, n, i, &c.victims, &c.n, &st) != SCHEDULER_SUCCESS) {
+		if (scheduler_preempt_node(pod, nodes, n, i, pdbs, &c.victims, &c.n, &c.violations, &st) !=
+		    SCHEDULER_SUCCESS) {
 			scheduler_diagnosis_add(&d, &st);
 			scheduler_status_clear(&st);
 			continue;
@@ -214,5 +267,6 @@ int scheduler_preempt(const scheduler_pod_t *pod, scheduler_nodeinfo_t *const *n
 	ret->node = nodes[best.idx];
 	ret->victims = best.victims;
 	ret->nvictims = best.n;
+	ret->pdb_violations = best.violations;
 	return 0;
 }

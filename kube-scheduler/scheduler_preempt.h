@@ -10,8 +10,11 @@
  * time of the highest-priority victims, then the first. The caller sets
  * status.nominatedNodeName and deletes the victims.
  *
- * PodDisruptionBudgets are not considered. Functions are pure over the node
- * infos (which are not modified); callers serialise.
+ * PodDisruptionBudgets count as upstream: victims whose eviction would
+ * take a matching budget's status.disruptionsAllowed below zero are
+ * "violating"; they are reprieved first, and the candidate with the fewest
+ * violations wins before any other criterion. Functions are pure over the
+ * node infos (which are not modified); callers serialise.
  */
 #ifndef SCHEDULER_PREEMPT_H
 #define SCHEDULER_PREEMPT_H
@@ -26,6 +29,7 @@ typedef struct scheduler_preempt_result {
 	const scheduler_nodeinfo_t *node;	/* the nominated node (borrowed), NULL when none */
 	scheduler_pod_t **victims;		/* references held */
 	size_t nvictims;
+	size_t pdb_violations;
 	/* when no node: "preemption: 0/3 nodes are available: ..." or
 	 * "preemption: not eligible due to ..."; kube_malloc'd */
 	char *message;
@@ -41,8 +45,15 @@ bool scheduler_preempt_eligible(const scheduler_pod_t *pod, scheduler_nodeinfo_t
 /* Dry-run one node: victims into *ret (references), or the status why
  * not (code and reasons in st). Returns SCHEDULER_SUCCESS when the pod fits
  * after evicting the victims. */
+/* PodDisruptionBudget objects (borrowed) for preemption. */
+typedef struct scheduler_pdbs {
+	const cJSON *const *items;
+	size_t n;
+} scheduler_pdbs_t;
+
 scheduler_code_t scheduler_preempt_node(const scheduler_pod_t *pod, scheduler_nodeinfo_t *const *nodes, size_t n,
-					size_t idx, scheduler_pod_t ***ret, size_t *ret_n, scheduler_status_t *st);
+					size_t idx, const scheduler_pdbs_t *pdbs, scheduler_pod_t ***ret,
+					size_t *ret_n, size_t *ret_violations, scheduler_status_t *st);
 
 /*
  * Run preemption. codes[i] is the filter verdict for nodes[i] from the
@@ -50,6 +61,7 @@ scheduler_code_t scheduler_preempt_node(const scheduler_pod_t *pod, scheduler_no
  * ret->message set.
  */
 int scheduler_preempt(const scheduler_pod_t *pod, scheduler_nodeinfo_t *const *nodes, size_t n,
-		      const scheduler_code_t *codes, scheduler_preempt_result_t *ret);
+		      const scheduler_code_t *codes, const scheduler_pdbs_t *pdbs,
+		      scheduler_preempt_result_t *ret);
 
 #endif

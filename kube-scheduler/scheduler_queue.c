@@ -38,6 +38,7 @@ struct scheduler_queue {
 	size_t nunsched;
 	int64_t cycle;
 	int64_t move_request_cycle;
+	int64_t last_leftover_flush;
 	bool closed;
 };
 
@@ -357,8 +358,10 @@ static void flush_locked(scheduler_queue_t *q, int64_t now)
 {
 	while (q->backoff.n && backoff_until(q->backoff.v[0]) <= now)
 		to_active(q, q->backoff.v[0], now);
-	if (!q->nunsched)
+	/* leftovers are looked for every 30 s, as upstream (a walk of every pod) */
+	if (!q->nunsched || now - q->last_leftover_flush < 30LL * 1000000000LL)
 		return;
+	q->last_leftover_flush = now;
 	for (size_t i = 0; i < q->nbuckets; i++)
 		for (qentry_t *e = q->buckets[i]; e; e = e->hnext)
 			if (e->where == Q_UNSCHED && now - e->unsched_since > q->max_unsched_ns)

@@ -5,8 +5,9 @@
  * TaintToleration (PreferNoSchedule), PodTopologySpread (ScheduleAnyway)
  * InterPodAffinity (preferred terms, plus existing pods' terms) and
  * ImageLocality, each normalised to 0-100 as upstream does, then summed
- * with upstream's default weights. The system-default spread constraints
- * (from the pod's Services and ReplicaSets) are not implemented.
+ * with upstream's default weights. PodTopologySpread applies upstream's
+ * system-default constraints when the pod has none and the caller set its
+ * default_selector (see scheduler_spread_parse).
  *
  * Functions are pure over the node infos; callers serialise.
  */

@@ -470,3 +470,21 @@ def test_system_default_spreading(apiserver, scheduler):
         make_pod(apiserver, "web%d" % i, labels={"app": "web"})
         wait_bound(apiserver, "web%d" % i)
     assert sorted(node_of(apiserver, "web%d" % i) for i in range(3)) == ["big", "small1", "small2"]
+
+
+def test_preemption_respects_pod_disruption_budgets(apiserver, scheduler):
+    make_node(apiserver, "a", cpu="2")
+    make_node(apiserver, "b", cpu="2")
+    st, obj = api(apiserver, "POST", "/apis/policy/v1/namespaces/%s/poddisruptionbudgets" % NS,
+                  {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "db"},
+                   "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "db"}}}})
+    assert st == 201, obj
+    scheduler(apiserver.url, "--leader-elect=false")
+    make_pod(apiserver, "db", cpu="2", priority=10, labels={"app": "db"}, nodeSelector={"kubernetes.io/hostname": "a"})
+    make_pod(apiserver, "web", cpu="2", priority=20, labels={"app": "web"}, nodeSelector={"kubernetes.io/hostname": "b"})
+    wait_bound(apiserver, "db", "web")
+    make_pod(apiserver, "vip", cpu="2", priority=1000)
+    # without the budget the db pod (lowest priority) would go; with it, web does
+    wait(lambda: get_pod(apiserver, "vip")["status"].get("nominatedNodeName") == "b", 20, "nominated to b")
+    assert events_for(apiserver, "web", "Preempted")
+    assert not events_for(apiserver, "db", "Preempted")

@@ -32,6 +32,8 @@ static void put(scheduler_nodeinfo_t *ni, scheduler_pod_t *p)
 	scheduler_pod_unref(p);
 }
 
+static const scheduler_pdbs_t *cur_pdbs;
+
 static int run(scheduler_pod_t *p, scheduler_nodeinfo_t **nodes, size_t n, scheduler_preempt_result_t *r)
 {
 	scheduler_algo_t a = { .seed = 1 };
@@ -41,7 +43,7 @@ static int run(scheduler_pod_t *p, scheduler_nodeinfo_t **nodes, size_t n, sched
 		scheduler_result_clear(&res);
 		return rc == 0 ? 1 : rc;
 	}
-	rc = scheduler_preempt(p, nodes, n, res.codes, r);
+	rc = scheduler_preempt(p, nodes, n, res.codes, cur_pdbs, r);
 	scheduler_result_clear(&res);
 	return rc;
 }
@@ -186,4 +188,49 @@ TEST(algo_num_to_find)
 	ASSERT_EQ(scheduler_algo_num_to_find(&a, 10000), 500);	/* 5% floor */
 	a.percentage = 100;
 	ASSERT_EQ(scheduler_algo_num_to_find(&a, 5000), 5000);
+}
+
+TEST(preempt_pdb_violations)
+{
+	scheduler_nodeinfo_t *n[2] = { mknode("a", "2", NULL), mknode("b", "2", NULL) };
+	put(n[0], mkpod("protected", "2", 10, NULL, NULL));
+	put(n[1], mkpod("free", "2", 20, NULL, NULL));
+	kube_json_set(n[0]->pods[0]->json, "metadata.labels", cJSON_Parse("{\"app\":\"db\"}"));
+	n[0]->pods[0]->labels = kube_json_get(n[0]->pods[0]->json, "metadata.labels");
+	scheduler_pod_t *p = mkpod("p", "2", 100, NULL, NULL);
+	scheduler_preempt_result_t r;
+
+	cur_pdbs = NULL;
+	ASSERT_EQ(run(p, n, 2, &r), 0);
+	ASSERT_STREQ(r.node->name, "a");	/* lowest victim priority */
+	scheduler_preempt_result_clear(&r);
+
+	const char *js = "{\"metadata\":{\"name\":\"db\",\"namespace\":\"default\"},"
+			 "\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"db\"}}},\"status\":{\"disruptionsAllowed\":0}}";
+	cJSON *pdb = kube_json_parse(js, strlen(js));
+	const cJSON *items[] = { pdb };
+	scheduler_pdbs_t pdbs = { items, 1 };
+	cur_pdbs = &pdbs;
+	ASSERT_EQ(run(p, n, 2, &r), 0);
+	ASSERT_STREQ(r.node->name, "b");	/* no budget broken there */
+	ASSERT_EQ(r.pdb_violations, 0);
+	scheduler_preempt_result_clear(&r);
+	/* one disruption allowed: a again */
+	kube_json_set_int64(pdb, "status.disruptionsAllowed", 1);
+	ASSERT_EQ(run(p, n, 2, &r), 0);
+	ASSERT_STREQ(r.node->name, "a");
+	scheduler_preempt_result_clear(&r);
+	/* only a (b's pod has higher priority than the preemptor): a violating victim is still taken */
+	scheduler_pod_t *q = mkpod("q", "2", 15, NULL, NULL);
+	kube_json_set_int64(pdb, "status.disruptionsAllowed", 0);
+	ASSERT_EQ(run(q, n, 2, &r), 0);
+	ASSERT_STREQ(r.node->name, "a");
+	ASSERT_EQ(r.pdb_violations, 1);
+	scheduler_preempt_result_clear(&r);
+	cur_pdbs = NULL;
+	cJSON_Delete(pdb);
+	scheduler_pod_unref(q);
+	scheduler_pod_unref(p);
+	for (int i = 0; i < 2; i++)
+		scheduler_nodeinfo_free(n[i]);
 }
