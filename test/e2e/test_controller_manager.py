@@ -533,3 +533,29 @@ def test_proportional_scaling_mid_rollout(kcm, kctl, rawhttp, ns):
         a = rs["metadata"]["annotations"]
         assert a["deployment.kubernetes.io/desired-replicas"] == "20"
         assert a["deployment.kubernetes.io/max-replicas"] == "25"
+
+
+def test_kubeconfig_instead_of_master(server, rawhttp, tmp_path):
+    kc = tmp_path / "kcm.kubeconfig"
+    kc.write_text(
+        "apiVersion: v1\nkind: Config\n"
+        "clusters:\n- name: c\n  cluster:\n    server: %s\n"
+        "users:\n- name: u\n  user: {}\n"
+        "contexts:\n- name: x\n  context: {cluster: c, user: u}\n"
+        "current-context: x\n" % server.url)
+    name = "kc-%d" % free_port()
+    log_path = tmp_path / "kcm.log"
+    with open(log_path, "wb") as log:
+        p = subprocess.Popen([KCM, "--kubeconfig=%s" % kc, "--leader-elect=false", "--port=0",
+                              "--secure-port=0", "--controllers=serviceaccount"],
+                             stdout=log, stderr=subprocess.STDOUT)
+        try:
+            st, _ = rawhttp.post("/api/v1/namespaces",
+                                 {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+            assert st == 201
+            wait_for(lambda: rawhttp.get("/api/v1/namespaces/%s/serviceaccounts/default" % name)[0]
+                     == 200, timeout=15, what="default ServiceAccount via --kubeconfig")
+        finally:
+            p.send_signal(signal.SIGTERM)
+            assert p.wait(15) == 0
+    check_log(log_path.read_text())
