@@ -559,3 +559,21 @@ def test_kubeconfig_instead_of_master(server, rawhttp, tmp_path):
             p.send_signal(signal.SIGTERM)
             assert p.wait(15) == 0
     check_log(log_path.read_text())
+
+
+def test_min_ready_seconds(kcm, kctl, rawhttp, ns):
+    st, _ = rawhttp.post("/apis/apps/v1/namespaces/%s/replicasets" % ns, {
+        "apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "mrs"},
+        "spec": {"replicas": 2, "minReadySeconds": 3, "selector": {"matchLabels": {"app": "mrs"}},
+                 "template": {"metadata": {"labels": {"app": "mrs"}},
+                              "spec": {"containers": [{"name": "c", "image": "busybox"}]}}}})
+    assert st == 201
+
+    def status():
+        return rawhttp.get("/apis/apps/v1/namespaces/%s/replicasets/mrs" % ns)[1].get("status", {})
+    wait_for(lambda: status().get("readyReplicas") == 2, timeout=30, what="ready")
+    t_ready = time.monotonic()
+    assert not status().get("availableReplicas")
+    wait_for(lambda: status().get("availableReplicas") == 2, timeout=30, what="available")
+    # ready times are whole seconds (RFC 3339): available within 2-5 s of ready
+    assert 1.5 <= time.monotonic() - t_ready <= 6
