@@ -111,6 +111,13 @@ static int check_leader(kube_buf_t *reason, void *arg)
 int main(int argc, char **argv)
 {
 	controller_manager_options_t o;
+	/* SIGTERM and SIGINT are taken with sigtimedwait below; blocked first
+	 * thing, so an early one is not lost and every thread inherits it */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	kube_flagset_t *fs = kube_flagset_new(CONTROLLER_MANAGER_NAME,
 		"The Kubernetes controller manager is a daemon that embeds\n"
 		"the core control loops shipped with Kubernetes. In applications of robotics and\n"
@@ -135,12 +142,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 
-	/* every thread started from here on inherits the blocked signals */
-	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	klog_info("Version: %s", KUBE_GIT_VERSION);

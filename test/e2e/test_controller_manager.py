@@ -535,7 +535,9 @@ def test_proportional_scaling_mid_rollout(kcm, kctl, rawhttp, ns):
         assert a["deployment.kubernetes.io/max-replicas"] == "25"
 
 
-def test_kubeconfig_instead_of_master(server, rawhttp, tmp_path):
+def test_kubeconfig_instead_of_master(start_server, tmp_path):
+    server = start_server()  # its own: no other controller manager acts on it
+    rawhttp = Http(server)
     kc = tmp_path / "kcm.kubeconfig"
     kc.write_text(
         "apiVersion: v1\nkind: Config\n"
