@@ -579,3 +579,29 @@ def test_min_ready_seconds(kcm, kctl, rawhttp, ns):
     wait_for(lambda: status().get("availableReplicas") == 2, timeout=30, what="available")
     # ready times are whole seconds (RFC 3339): available within 2-5 s of ready
     assert 1.5 <= time.monotonic() - t_ready <= 6
+
+
+def test_leader_lost_exits(start_server, tmp_path):
+    """A leader whose Lease is taken by someone else stops at once (exit 1)."""
+    srv = start_server()
+    rawhttp = Http(srv)
+    k = Kcm(tmp_path, srv.url, "--leader-elect=true", "--leader-elect-lease-duration=4s",
+            "--leader-elect-renew-deadline=2s", "--leader-elect-retry-period=500ms",
+            "--controllers=serviceaccount")
+    try:
+        wait_for(lambda: "Started controllers" in k.read_log(), timeout=15, what="leading")
+        path = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager"
+        st, lease = rawhttp.get(path)
+        assert st == 200
+        lease["spec"]["holderIdentity"] = "intruder"
+        lease["spec"]["leaseDurationSeconds"] = 3600
+        lease["spec"]["renewTime"] = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())
+        st, body = rawhttp.put(path, lease)
+        assert st == 200, body
+        t0 = time.monotonic()
+        assert k.proc.wait(15) == 1
+        took = time.monotonic() - t0
+        assert "leaderelection lost" in k.read_log()
+        print("\nFIGURES: leader exited %.2fs after losing its lease" % took)
+    finally:
+        check_log(k.stop())
