@@ -238,6 +238,12 @@ static void *create_worker(void *arg)
 		cJSON *made = NULL;
 		kube_client_status_t st = { 0 };
 		int r = kube_client_create(c->ctx->client, c->pod_kind, j->ns, j->pod, &made, &st);
+		/* a generateName suffix that was taken: try another, as upstream's
+		 * API server does itself (RetryGenerateName) */
+		for (int retry = 0; r == -EEXIST && retry < 7; retry++) {
+			kube_client_status_clear(&st);
+			r = kube_client_create(c->ctx->client, c->pod_kind, j->ns, j->pod, &made, &st);
+		}
 		const char *msg = st.message ? st.message : strerror(-r);
 		if (r < 0) {
 			controller_manager_expect_add_seen(c->exp, j->key);
