@@ -229,7 +229,7 @@ static void *create_worker(void *arg)
 	rsc_t *c = j->c;
 	for (;;) {
 		pthread_mutex_lock(&j->mu);
-		bool more = j->todo > 0;
+		bool more = j->todo > 0 && !atomic_load(&c->ctx->stopping);
 		if (more)
 			j->todo--;
 		pthread_mutex_unlock(&j->mu);

@@ -94,6 +94,18 @@ static size_t start_controllers(controller_manager_ctx_t *ctx, running_t *run)
 	return n;
 }
 
+/* The graceful stop has this long; then the process just exits (calls
+ * in flight against an unreachable API server retry for minutes). */
+#define SHUTDOWN_GRACE_S 15
+
+static void *shutdown_watchdog(void *arg)
+{
+	sleep(SHUTDOWN_GRACE_S);
+	klog_warn("graceful shutdown did not finish in %ds; exiting", SHUTDOWN_GRACE_S);
+	_exit(0);
+	return NULL;
+}
+
 static int check_ok(kube_buf_t *reason, void *arg)
 {
 	return 0;
@@ -252,6 +264,9 @@ int main(int argc, char **argv)
 	}
 
 	atomic_store(&ctx.stopping, true);
+	pthread_t wd;
+	if (pthread_create(&wd, NULL, shutdown_watchdog, NULL) == 0)
+		pthread_detach(wd);
 	for (size_t i = nrun; i-- > 0;)
 		run[i].c->stop(run[i].state);
 	kube_informer_factory_free(ctx.informers);
