@@ -27,6 +27,7 @@
 
 #include "api/kube_json.h"
 #include "api/kube_kinds.h"
+#include "client/kube_strmap.h"
 #include "core/kube_log.h"
 #include "controller_manager_gcgraph.h"
 #include "controller_manager_pods.h"
@@ -43,8 +44,7 @@ typedef struct gnode {
 	char *ns, *name;
 	char *api_version, *kind_name;	/* for virtual nodes: from the ref */
 	cJSON *owners;			/* ownerReferences (dup) */
-	char **deps;
-	size_t ndeps, cap;
+	kube_strmap_t deps;		/* dependents' uids (a set) */
 	bool fg, orphan;		/* deleting with these finalizers */
 } gnode_t;
 
@@ -125,9 +125,7 @@ static void node_free(gnode_t *n)
 	kube_free(n->api_version);
 	kube_free(n->kind_name);
 	cJSON_Delete(n->owners);
-	for (size_t i = 0; i < n->ndeps; i++)
-		kube_free(n->deps[i]);
-	kube_free(n->deps);
+	kube_strmap_clear(&n->deps);
 	kube_free(n);
 }
 
@@ -144,24 +142,13 @@ static void node_remove(gcc_t *c, const char *uid)
 
 static void dep_add(gnode_t *owner, const char *uid)
 {
-	for (size_t i = 0; i < owner->ndeps; i++)
-		if (strcmp(owner->deps[i], uid) == 0)
-			return;
-	if (owner->ndeps == owner->cap) {
-		owner->cap = owner->cap ? owner->cap * 2 : 4;
-		owner->deps = kube_realloc(owner->deps, owner->cap * sizeof(char *));
-	}
-	owner->deps[owner->ndeps++] = kube_strdup(uid);
+	if (!kube_strmap_has(&owner->deps, uid))
+		kube_strmap_put(&owner->deps, uid, owner);
 }
 
 static void dep_del(gnode_t *owner, const char *uid)
 {
-	for (size_t i = 0; i < owner->ndeps; i++)
-		if (strcmp(owner->deps[i], uid) == 0) {
-			kube_free(owner->deps[i]);
-			owner->deps[i] = owner->deps[--owner->ndeps];
-			return;
-		}
+	kube_strmap_remove(&owner->deps, uid, NULL);
 }
 
 static void enqueue(gcc_t *c, char action, const char *uid, int64_t delay_ms)
@@ -254,9 +241,10 @@ flags:;
 		enqueue(c, 'f', obj->uid, 0);
 	if (n->orphan)
 		enqueue(c, 'o', obj->uid, 0);
-	if (was_virtual && n->ndeps && n->fg)
-		for (size_t i = 0; i < n->ndeps; i++)
-			enqueue(c, 'd', n->deps[i], 0);
+	if (was_virtual && n->deps.count && n->fg)
+		for (kube_strmap_entry_t *e = kube_strmap_first(&n->deps); e;
+		     e = kube_strmap_next(&n->deps, e))
+			enqueue(c, 'd', e->key, 0);
 }
 
 static void on_add(kube_obj_t *obj, void *arg)
@@ -288,12 +276,13 @@ static void on_delete(kube_obj_t *obj, bool unknown, void *arg)
 				dep_del(o, n->uid);
 				if (o->fg)
 					enqueue(c, 'f', o->uid, 0);
-				if (!o->kind && !o->ndeps)
+				if (!o->kind && !o->deps.count)
 					node_remove(c, o->uid);
 			}
 		}
-		for (size_t i = 0; i < n->ndeps; i++)
-			enqueue(c, 'd', n->deps[i], 0);
+		for (kube_strmap_entry_t *e = kube_strmap_first(&n->deps); e;
+		     e = kube_strmap_next(&n->deps, e))
+			enqueue(c, 'd', e->key, 0);
 		node_remove(c, obj->uid);
 	}
 	pthread_mutex_unlock(&c->mu);
@@ -335,10 +324,10 @@ static bool where_of(gcc_t *c, const char *uid, where_t *w)
 		w->name = kube_strdup(n->name ? n->name : "");
 		w->api_version = kube_strdup(n->api_version ? n->api_version : "");
 		w->kind_name = kube_strdup(n->kind_name ? n->kind_name : "");
-		w->ndeps = n->ndeps;
-		w->deps = kube_calloc(n->ndeps ? n->ndeps : 1, sizeof(char *));
-		for (size_t i = 0; i < n->ndeps; i++)
-			w->deps[i] = kube_strdup(n->deps[i]);
+		w->deps = kube_calloc(n->deps.count ? n->deps.count : 1, sizeof(char *));
+		for (kube_strmap_entry_t *e = kube_strmap_first(&n->deps); e;
+		     e = kube_strmap_next(&n->deps, e))
+			w->deps[w->ndeps++] = kube_strdup(e->key);
 	}
 	pthread_mutex_unlock(&c->mu);
 	return n != NULL;

@@ -1,6 +1,12 @@
 /*
- * controller_manager_garbagecollector: the garbagecollector controller (see its .c file's opening
- * comment for what it does, after upstream's controller of that name).
+ * controller_manager_garbagecollector: the garbage collector (upstream's
+ * pkg/controller/garbagecollector). It watches every listable, deletable
+ * resource but events, keeps a graph of ownerReferences, and deletes
+ * dependents whose owners are gone (background), deletes an owner's
+ * dependents before it (foregroundDeletion, blockOwnerDeletion), or strips
+ * the owner's reference from them (orphan). Decisions are in
+ * controller_manager_gcgraph. State: the graph (under a mutex), a queue,
+ * workers and a small cache of owners known to be absent.
  */
 #ifndef CONTROLLER_MANAGER_GARBAGECOLLECTOR_H
 #define CONTROLLER_MANAGER_GARBAGECOLLECTOR_H

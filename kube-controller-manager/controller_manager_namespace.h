@@ -1,6 +1,10 @@
 /*
- * controller_manager_namespace: the namespace controller (see its .c file's opening
- * comment for what it does, after upstream's controller of that name).
+ * controller_manager_namespace: the namespace controller (upstream's
+ * pkg/controller/namespace). A namespace being deleted is emptied of
+ * every namespaced resource discovery lists, its deletion conditions are
+ * written as upstream's, and the "kubernetes" finalizer is removed through
+ * namespaces/<name>/finalize once nothing remains. State: a queue and
+ * workers.
  */
 #ifndef CONTROLLER_MANAGER_NAMESPACE_H
 #define CONTROLLER_MANAGER_NAMESPACE_H

@@ -191,6 +191,25 @@ void controller_manager_pods_rank_for_deletion(const cJSON **pods, size_t n, int
 	kube_free(r);
 }
 
+int64_t controller_manager_pods_diff(const cJSON **pods, size_t n, int64_t want, int64_t burst,
+				     int64_t now_ns)
+{
+	int64_t diff = (int64_t)n - want;
+	if (diff < 0)
+		return KUBE_MIN(-diff, burst);
+	if (diff == 0)
+		return 0;
+	diff = KUBE_MIN(diff, burst);
+	controller_manager_pods_rank_for_deletion(pods, n, now_ns);
+	return -diff;
+}
+
+int64_t controller_manager_pods_next_batch(int64_t prev, int64_t left)
+{
+	int64_t b = prev > 0 ? prev * 2 : 1;
+	return KUBE_MIN(b, left);
+}
+
 const cJSON *controller_manager_controller_ref(const cJSON *obj)
 {
 	const cJSON *r;

@@ -36,6 +36,16 @@ int64_t controller_manager_obj_created(const cJSON *obj);
  * number of pods in the same set on the same node). */
 void controller_manager_pods_rank_for_deletion(const cJSON **pods, size_t n, int64_t now_ns);
 
+/* The ReplicaSet diff (manageReplicas): with n active pods and want
+ * replicas, the number of pods to create (> 0, at most burst) or minus the
+ * number to delete (< 0, at most burst); when deleting, pods is reordered
+ * so the ones to delete come first. */
+int64_t controller_manager_pods_diff(const cJSON **pods, size_t n, int64_t want, int64_t burst,
+				     int64_t now_ns);
+/* slowStartBatch: the size of the next creation batch after one of
+ * `prev` (0 for the first), with `left` still to create: 1, 2, 4, ... */
+int64_t controller_manager_pods_next_batch(int64_t prev, int64_t left);
+
 /* The controller ownerReference of obj (controller: true), or NULL. */
 const cJSON *controller_manager_controller_ref(const cJSON *obj);
 

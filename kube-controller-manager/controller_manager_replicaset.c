@@ -229,7 +229,7 @@ static void *create_worker(void *arg)
 	rsc_t *c = j->c;
 	for (;;) {
 		pthread_mutex_lock(&j->mu);
-		bool more = j->todo > 0;
+		bool more = j->todo > 0 && !atomic_load(&c->ctx->stopping);
 		if (more)
 			j->todo--;
 		pthread_mutex_unlock(&j->mu);
@@ -238,6 +238,12 @@ static void *create_worker(void *arg)
 		cJSON *made = NULL;
 		kube_client_status_t st = { 0 };
 		int r = kube_client_create(c->ctx->client, c->pod_kind, j->ns, j->pod, &made, &st);
+		/* a generateName suffix that was taken: try another, as upstream's
+		 * API server does itself (RetryGenerateName) */
+		for (int retry = 0; r == -EEXIST && retry < 7; retry++) {
+			kube_client_status_clear(&st);
+			r = kube_client_create(c->ctx->client, c->pod_kind, j->ns, j->pod, &made, &st);
+		}
 		const char *msg = st.message ? st.message : strerror(-r);
 		if (r < 0) {
 			controller_manager_expect_add_seen(c->exp, j->key);
@@ -267,19 +273,19 @@ static int manage(rsc_t *c, const char *key, const cJSON *set, const cJSON **pod
 		  char **ret_create_err)
 {
 	int64_t want = kube_json_get_int64(set, "spec.replicas", 1);
-	int64_t diff = (int64_t)n - want;
+	int64_t diff = controller_manager_pods_diff(pods, n, want, BURST_REPLICAS, kube_wall_ns());
 	const char *ns = kube_json_get_str(set, "metadata.namespace");
 	int err = 0;
 
-	if (diff < 0) {
-		int64_t need = KUBE_MIN(-diff, BURST_REPLICAS);
+	if (diff > 0) {
+		int64_t need = diff;
 		controller_manager_expect_set(c->exp, key, (int)need, 0);
 		klog_v(2, "Too few replicas for %s %s, need %lld, creating %lld", c->k->kind, key,
 		       (long long)want, (long long)need);
 		cJSON *pod = pod_from_template(c, set);
-		int64_t batch = 1, left = need;
+		int64_t batch = 0, left = need;
 		while (left > 0) {
-			batch = KUBE_MIN(batch, left);
+			batch = controller_manager_pods_next_batch(batch, left);
 			create_job_t job = { .c = c, .set = set, .pod = pod, .ns = ns, .key = key,
 					     .todo = batch };
 			pthread_mutex_init(&job.mu, NULL);
@@ -307,14 +313,12 @@ static int manage(rsc_t *c, const char *key, const cJSON *set, const cJSON **pod
 					controller_manager_expect_add_seen(c->exp, key);
 				break;
 			}
-			batch *= 2;
 		}
 		cJSON_Delete(pod);
-	} else if (diff > 0) {
-		int64_t del = KUBE_MIN(diff, BURST_REPLICAS);
+	} else if (diff < 0) {
+		int64_t del = -diff;
 		klog_v(2, "Too many replicas for %s %s, need %lld, deleting %lld", c->k->kind, key,
 		       (long long)want, (long long)del);
-		controller_manager_pods_rank_for_deletion(pods, n, kube_wall_ns());
 		controller_manager_expect_set(c->exp, key, 0, (int)del);
 		for (int64_t i = 0; i < del; i++) {
 			const char *pname = kube_json_get_str(pods[i], "metadata.name");

@@ -1,6 +1,8 @@
 /*
- * controller_manager_serviceaccount: the serviceaccount controller (see its .c file's opening
- * comment for what it does, after upstream's controller of that name).
+ * controller_manager_serviceaccount: the ServiceAccount controller
+ * (upstream's pkg/controller/serviceaccount): a "default" ServiceAccount in
+ * every active namespace, re-created when deleted. State: a queue and one
+ * worker.
  */
 #ifndef CONTROLLER_MANAGER_SERVICEACCOUNT_H
 #define CONTROLLER_MANAGER_SERVICEACCOUNT_H

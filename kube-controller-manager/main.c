@@ -94,6 +94,18 @@ static size_t start_controllers(controller_manager_ctx_t *ctx, running_t *run)
 	return n;
 }
 
+/* The graceful stop has this long; then the process just exits (calls
+ * in flight against an unreachable API server retry for minutes). */
+#define SHUTDOWN_GRACE_S 15
+
+static void *shutdown_watchdog(void *arg)
+{
+	sleep(SHUTDOWN_GRACE_S);
+	klog_warn("graceful shutdown did not finish in %ds; exiting", SHUTDOWN_GRACE_S);
+	_exit(0);
+	return NULL;
+}
+
 static int check_ok(kube_buf_t *reason, void *arg)
 {
 	return 0;
@@ -111,6 +123,13 @@ static int check_leader(kube_buf_t *reason, void *arg)
 int main(int argc, char **argv)
 {
 	controller_manager_options_t o;
+	/* SIGTERM and SIGINT are taken with sigtimedwait below; blocked first
+	 * thing, so an early one is not lost and every thread inherits it */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	kube_flagset_t *fs = kube_flagset_new(CONTROLLER_MANAGER_NAME,
 		"The Kubernetes controller manager is a daemon that embeds\n"
 		"the core control loops shipped with Kubernetes. In applications of robotics and\n"
@@ -135,12 +154,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 
-	/* every thread started from here on inherits the blocked signals */
-	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	klog_info("Version: %s", KUBE_GIT_VERSION);
@@ -251,6 +264,9 @@ int main(int argc, char **argv)
 	}
 
 	atomic_store(&ctx.stopping, true);
+	pthread_t wd;
+	if (pthread_create(&wd, NULL, shutdown_watchdog, NULL) == 0)
+		pthread_detach(wd);
 	for (size_t i = nrun; i-- > 0;)
 		run[i].c->stop(run[i].state);
 	kube_informer_factory_free(ctx.informers);

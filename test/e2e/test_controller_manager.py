@@ -533,3 +533,75 @@ def test_proportional_scaling_mid_rollout(kcm, kctl, rawhttp, ns):
         a = rs["metadata"]["annotations"]
         assert a["deployment.kubernetes.io/desired-replicas"] == "20"
         assert a["deployment.kubernetes.io/max-replicas"] == "25"
+
+
+def test_kubeconfig_instead_of_master(start_server, tmp_path):
+    server = start_server()  # its own: no other controller manager acts on it
+    rawhttp = Http(server)
+    kc = tmp_path / "kcm.kubeconfig"
+    kc.write_text(
+        "apiVersion: v1\nkind: Config\n"
+        "clusters:\n- name: c\n  cluster:\n    server: %s\n"
+        "users:\n- name: u\n  user: {}\n"
+        "contexts:\n- name: x\n  context: {cluster: c, user: u}\n"
+        "current-context: x\n" % server.url)
+    name = "kc-%d" % free_port()
+    log_path = tmp_path / "kcm.log"
+    with open(log_path, "wb") as log:
+        p = subprocess.Popen([KCM, "--kubeconfig=%s" % kc, "--leader-elect=false", "--port=0",
+                              "--secure-port=0", "--controllers=serviceaccount"],
+                             stdout=log, stderr=subprocess.STDOUT)
+        try:
+            st, _ = rawhttp.post("/api/v1/namespaces",
+                                 {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+            assert st == 201
+            wait_for(lambda: rawhttp.get("/api/v1/namespaces/%s/serviceaccounts/default" % name)[0]
+                     == 200, timeout=15, what="default ServiceAccount via --kubeconfig")
+        finally:
+            p.send_signal(signal.SIGTERM)
+            assert p.wait(15) == 0
+    check_log(log_path.read_text())
+
+
+def test_min_ready_seconds(kcm, kctl, rawhttp, ns):
+    st, _ = rawhttp.post("/apis/apps/v1/namespaces/%s/replicasets" % ns, {
+        "apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "mrs"},
+        "spec": {"replicas": 2, "minReadySeconds": 3, "selector": {"matchLabels": {"app": "mrs"}},
+                 "template": {"metadata": {"labels": {"app": "mrs"}},
+                              "spec": {"containers": [{"name": "c", "image": "busybox"}]}}}})
+    assert st == 201
+
+    def status():
+        return rawhttp.get("/apis/apps/v1/namespaces/%s/replicasets/mrs" % ns)[1].get("status", {})
+    wait_for(lambda: status().get("readyReplicas") == 2, timeout=30, what="ready")
+    t_ready = time.monotonic()
+    assert not status().get("availableReplicas")
+    wait_for(lambda: status().get("availableReplicas") == 2, timeout=30, what="available")
+    # ready times are whole seconds (RFC 3339): available within 2-5 s of ready
+    assert 1.5 <= time.monotonic() - t_ready <= 6
+
+
+def test_leader_lost_exits(start_server, tmp_path):
+    """A leader whose Lease is taken by someone else stops at once (exit 1)."""
+    srv = start_server()
+    rawhttp = Http(srv)
+    k = Kcm(tmp_path, srv.url, "--leader-elect=true", "--leader-elect-lease-duration=4s",
+            "--leader-elect-renew-deadline=2s", "--leader-elect-retry-period=500ms",
+            "--controllers=serviceaccount")
+    try:
+        wait_for(lambda: "Started controllers" in k.read_log(), timeout=15, what="leading")
+        path = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager"
+        st, lease = rawhttp.get(path)
+        assert st == 200
+        lease["spec"]["holderIdentity"] = "intruder"
+        lease["spec"]["leaseDurationSeconds"] = 3600
+        lease["spec"]["renewTime"] = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())
+        st, body = rawhttp.put(path, lease)
+        assert st == 200, body
+        t0 = time.monotonic()
+        assert k.proc.wait(15) == 1
+        took = time.monotonic() - t0
+        assert "leaderelection lost" in k.read_log()
+        print("\nFIGURES: leader exited %.2fs after losing its lease" % took)
+    finally:
+        check_log(k.stop())

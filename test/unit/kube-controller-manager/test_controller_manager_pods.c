@@ -95,6 +95,58 @@ TEST(rank_for_deletion)
 	check_rank(restarts, 2, "crashy,calm", __LINE__);
 }
 
+TEST(diff_table)
+{
+	static const char *const js[] = {
+		"{\"metadata\":{\"name\":\"r1\",\"uid\":\"1\"},\"spec\":{\"nodeName\":\"n1\"},\"status\":{\"phase\":\"Running\"," READY "}}",
+		"{\"metadata\":{\"name\":\"p\",\"uid\":\"2\"},\"spec\":{},\"status\":{\"phase\":\"Pending\"}}",
+		"{\"metadata\":{\"name\":\"r2\",\"uid\":\"3\"},\"spec\":{\"nodeName\":\"n2\"},\"status\":{\"phase\":\"Running\"}}",
+	};
+	static const struct {
+		int64_t want, burst, diff;
+		const char *first; /* first pod to delete */
+	} cases[] = {
+		{ 3, 500, 0, NULL },
+		{ 5, 500, 2, NULL },
+		{ 1000, 500, 500, NULL },	/* creations capped at burst */
+		{ 2, 500, -1, "p" },		/* unscheduled goes first */
+		{ 0, 500, -3, "p" },
+		{ 0, 2, -2, "p" },		/* deletions capped too */
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		cJSON *objs[3];
+		const cJSON *ptrs[3];
+		for (size_t j = 0; j < 3; j++)
+			ptrs[j] = objs[j] = J(js[j]);
+		int64_t d = controller_manager_pods_diff(ptrs, 3, cases[i].want, cases[i].burst, 0);
+		bool ok = d == cases[i].diff &&
+			  (!cases[i].first || kube_streq(kube_json_get_str(ptrs[0], "metadata.name"), cases[i].first));
+		/* after the unscheduled pod, the not-ready one */
+		if (ok && cases[i].diff <= -2)
+			ok = kube_streq(kube_json_get_str(ptrs[1], "metadata.name"), "r2");
+		for (size_t j = 0; j < 3; j++)
+			cJSON_Delete(objs[j]);
+		if (!ok)
+			kube_test_fail(__FILE__, __LINE__, "case %zu: diff %lld", i, (long long)d);
+	}
+}
+
+TEST(slow_start_batches)
+{
+	int64_t left = 20, prev = 0, sizes[8], n = 0;
+	while (left > 0) {
+		prev = controller_manager_pods_next_batch(prev, left);
+		sizes[n++] = prev;
+		left -= prev;
+	}
+	ASSERT_EQ(n, 5);
+	ASSERT_EQ(sizes[0], 1);
+	ASSERT_EQ(sizes[1], 2);
+	ASSERT_EQ(sizes[2], 4);
+	ASSERT_EQ(sizes[3], 8);
+	ASSERT_EQ(sizes[4], 5);
+}
+
 TEST(claim_table)
 {
 	kube_selector_t *sel = NULL;
