@@ -52,6 +52,7 @@ typedef struct op {
 	char *key;
 	char *patch_type;
 	bool dry_run;
+	bool name_generated; /* create: the name came from generateName */
 	bool as_table;
 	/* results */
 	int code;
@@ -669,8 +670,26 @@ static void do_create(void *arg)
 	int64_t rev = 0;
 	int r = 0;
 
-	if (!op->dry_run)
+	/* A generated name that is taken gets another suffix, as upstream's
+	 * RetryGenerateName does (8 attempts in all). */
+	for (int attempt = 1; !op->dry_run; attempt++) {
 		r = kube_store_create(op->s->store, op->key, json, strlen(json), &rev);
+		if (r != -EEXIST || !op->name_generated || attempt == 8)
+			break;
+		char suffix[8];
+		const char *gen = kube_json_get_str(op->body, "metadata.generateName");
+		char *full;
+
+		gen_suffix(suffix, 5);
+		full = kube_asprintf("%.*s%s", 58, gen, suffix);
+		kube_json_set_str(op->body, "metadata.name", full);
+		kube_free(full);
+		name = kube_json_get_str(op->body, "metadata.name");
+		kube_free(op->key);
+		op->key = apiserver_key(op->s, op->k, op->route.namespace, name);
+		kube_free(json);
+		json = stored_json(op->body);
+	}
 	kube_free(json);
 	if (r < 0) {
 		op->st = store_error(op, r, name);
@@ -1583,6 +1602,7 @@ static void prepare_create(op_t *op)
 		char *full = kube_asprintf("%.*s%s", 58, gen, suffix);
 		kube_json_set_str(obj, "metadata.name", full);
 		kube_free(full);
+		op->name_generated = true;
 	}
 	name = kube_json_get_str(obj, "metadata.name");
 	if (!name || !*name) {
