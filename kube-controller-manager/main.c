@@ -20,6 +20,7 @@
 
 #include "client/kube_kubeconfig.h"
 #include "client/kube_leader.h"
+#include "core/kube_notify.h"
 #include "core/kube_log.h"
 #include "daemon/kube_healthz.h"
 
@@ -236,6 +237,8 @@ int main(int argc, char **argv)
 		atomic_store(&lead_start, true);
 	}
 
+	/* serving and campaigning: systemd's Type=notify may go on */
+	kube_notify(false, "READY=1");
 	size_t nctl = 0;
 	for (size_t i = 0; controller_manager_controllers[i]; i++)
 		nctl++;
@@ -263,6 +266,7 @@ int main(int argc, char **argv)
 		}
 	}
 
+	kube_notify(false, "STOPPING=1");
 	atomic_store(&ctx.stopping, true);
 	pthread_t wd;
 	if (pthread_create(&wd, NULL, shutdown_watchdog, NULL) == 0)
