@@ -1564,6 +1564,69 @@ static kube_status_t *namespace_check(apiserver_t *s, const char *ns)
 	return NULL;
 }
 
+/* Priority admission, as upstream's plugin: a pod's priorityClassName (or
+ * the globalDefault PriorityClass when it names none) gives spec.priority
+ * and spec.preemptionPolicy. A class that does not exist, or a priority
+ * given with a different value, is refused. */
+static kube_status_t *admit_priority(apiserver_t *s, const op_t *op, cJSON *pod)
+{
+	const kube_kind_t *pk = kube_kinds_lookup("scheduling.k8s.io", "v1", "priorityclasses");
+	apiserver_cache_t *c = pk ? apiserver_cache_for(s, pk) : NULL;
+	const char *pc_name = kube_json_get_str(pod, "spec.priorityClassName");
+	const cJSON *given = kube_json_get(pod, "spec.priority");
+	cJSON *pc = NULL;
+	int64_t value = 0;
+	kube_status_t *st = NULL;
+
+	if (!c)
+		return NULL;
+	if (pc_name && *pc_name) {
+		apiserver_obj_t *o = apiserver_cache_get(c, NULL, pc_name);
+
+		if (!o) {
+			if (strcmp(pc_name, "system-node-critical") == 0)
+				value = 2000001000;
+			else if (strcmp(pc_name, "system-cluster-critical") == 0)
+				value = 2000000000;
+			else
+				return kube_status_forbidden("pods \"%s\" is forbidden: no PriorityClass with name %s was found",
+							     kube_json_get_str(pod, "metadata.name"), pc_name);
+		} else {
+			pc = kube_json_parse(o->json, o->len);
+		}
+	} else {
+		size_t n;
+		apiserver_obj_t **items = apiserver_cache_items(c, &n);
+
+		for (size_t i = 0; i < n && !pc; i++) {
+			cJSON *j = kube_json_parse(items[i]->json, items[i]->len);
+
+			if (kube_json_get_bool(j, "globalDefault", false))
+				pc = j;
+			else
+				cJSON_Delete(j);
+		}
+		if (pc)
+			kube_json_set_str(pod, "spec.priorityClassName", kube_json_get_str(pc, "metadata.name"));
+	}
+	if (pc) {
+		const char *pp = kube_json_get_str(pc, "preemptionPolicy");
+
+		value = kube_json_get_int64(pc, "value", 0);
+		if (pp && *pp)
+			kube_json_set_str(pod, "spec.preemptionPolicy", pp);
+	}
+	if (given && cJSON_IsNumber(given) && (int64_t)given->valuedouble != value)
+		st = kube_status_forbidden("pods \"%s\" is forbidden: the integer value of priority (%lld) must not be provided in pod spec; priority admission controller computed %lld from the given PriorityClass name",
+					   kube_json_get_str(pod, "metadata.name"),
+					   (long long)given->valuedouble, (long long)value);
+	else if (pc || (pc_name && *pc_name))
+		kube_json_set_int64(pod, "spec.priority", value);
+	cJSON_Delete(pc);
+	(void)op;
+	return st;
+}
+
 static void prepare_create(op_t *op)
 {
 	apiserver_t *s = op->s;
@@ -1629,6 +1692,11 @@ static void prepare_create(op_t *op)
 		kube_json_delete(obj, "status");
 	if (strcmp(op->k->resource, "pods") == 0)
 		kube_json_delete(obj, "status");
+	if (strcmp(op->k->resource, "pods") == 0 && !op->k->group[0]) {
+		op->st = admit_priority(s, op, obj);
+		if (op->st)
+			return;
+	}
 	apiserver_defaults_apply(op->k, obj);
 	{
 		kube_status_t *st = kube_status_invalid_new();
