@@ -743,7 +743,8 @@ static void munge_images(cJSON *mspec, const cJSON *ospec, const char *list)
 			copy_field(m, o, "image");
 }
 
-/* Whether every old toleration is still present in new. */
+/* Whether every item of ot is still present in nt (used for tolerations,
+ * which may only be added, and scheduling gates, which may only go). */
 static bool tolerations_added_only(const cJSON *nt, const cJSON *ot)
 {
 	const cJSON *o;
@@ -774,6 +775,10 @@ static void check_pod_update(const cJSON *obj, const cJSON *old, kube_status_t *
 	if (tolerations_added_only(cJSON_GetObjectItemCaseSensitive(nspec, "tolerations"),
 				   cJSON_GetObjectItemCaseSensitive(ospec, "tolerations")))
 		copy_field(m, ospec, "tolerations");
+	/* scheduling gates may be removed, never added */
+	if (tolerations_added_only(cJSON_GetObjectItemCaseSensitive(ospec, "schedulingGates"),
+				   cJSON_GetObjectItemCaseSensitive(nspec, "schedulingGates")))
+		copy_field(m, ospec, "schedulingGates");
 	if (!kube_json_equal(m, ospec))
 		forbidden(st, "spec", POD_UPDATE_MSG);
 	const cJSON *oads = cJSON_GetObjectItemCaseSensitive(ospec, "activeDeadlineSeconds");

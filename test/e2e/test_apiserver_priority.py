@@ -58,3 +58,19 @@ def test_unknown_class_and_mismatched_priority_refused(apiserver):
     assert "the integer value of priority (5) must not be provided in pod spec" in s["message"]
     st, p = apiserver.json("POST", PODS, pod("z", priorityClassName="mid", priority=10))
     assert st == 201 and p["spec"]["priority"] == 10
+
+
+def test_scheduling_gates_may_be_removed_not_added(apiserver):
+    st, p = apiserver.json("POST", PODS, pod("g", schedulingGates=[{"name": "a"}, {"name": "b"}]))
+    assert st == 201, p
+    p["spec"]["schedulingGates"] = [{"name": "b"}]
+    st, p2 = apiserver.json("PUT", PODS + "/g", p)
+    assert st == 200, p2
+    assert p2["spec"]["schedulingGates"] == [{"name": "b"}]
+    p2["spec"]["schedulingGates"] = [{"name": "b"}, {"name": "c"}]
+    st, s = apiserver.json("PUT", PODS + "/g", p2)
+    assert st == 422, s
+    del p2["spec"]["schedulingGates"]
+    st, p3 = apiserver.json("PUT", PODS + "/g", p2)
+    assert st == 200, p3
+    assert "schedulingGates" not in p3["spec"]
