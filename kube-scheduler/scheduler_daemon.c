@@ -18,6 +18,7 @@
 #include "core/kube_log.h"
 #include "core/kube_metrics.h"
 #include "core/kube_time.h"
+#include "core/kube_notify.h"
 #include "daemon/kube_healthz.h"
 #include "scheduler_algo.h"
 #include "scheduler_cache.h"
@@ -764,6 +765,8 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 	kube_informer_start(d->pods);
 	for (int i = 0; i < NBINDERS; i++)
 		pthread_create(&d->binders[i], NULL, binder, d);
+	/* serving health and watching: systemd's Type=notify may go on */
+	kube_notify(false, "READY=1");
 	/* upstream waits for the caches before scheduling */
 	while (!kube_informer_wait_synced(d->nodes, 1000) || !kube_informer_wait_synced(d->pods, 1000)) {
 		struct timespec ts = { 0, 0 };
@@ -801,6 +804,7 @@ int scheduler_daemon_run(const scheduler_options_t *o)
 	klog_info("\"Received signal, shutting down\" signal=%d", sig);
 stop:
 	rc = exit_code;
+	kube_notify(false, "STOPPING=1");
 	atomic_store(&d->stopping, true);
 	/* no check may run on what is freed below */
 	kube_healthz_stop(d->healthz);
