@@ -752,6 +752,35 @@ def test_apiserver_notify_stopping(root, tmp_path):
         notify.close()
 
 
+@pytest.mark.parametrize("daemon,port_flag", [("kube-scheduler", "--port"),
+                                              ("kube-controller-manager", "--port")])
+def test_daemon_notify_ready_and_stopping(root, tmp_path, daemon, port_flag):
+    """The scheduler and the controller-manager (Type=notify units) send
+    READY=1 once their healthz port serves, and STOPPING=1 on SIGTERM."""
+    if not apiserver_runs():
+        pytest.skip(APISERVER_PENDING)
+    api_port = free_port()
+    api = start_apiserver(apiserver_argv(root, tmp_path, api_port), tmp_path / "api.log")
+    notify = NotifySocket(tmp_path / "notify.sock")
+    hz = free_port()
+    d = None
+    try:
+        assert wait_http_ok(api, f"http://127.0.0.1:{api_port}/readyz") == "ok"
+        d = start_apiserver([str(BIN / daemon), f"--master=http://127.0.0.1:{api_port}",
+                             f"{port_flag}={hz}", "--secure-port=0", "--leader-elect=false"],
+                            tmp_path / "d.log", notify)
+        assert notify.wait_for("READY=1", d, 30), (notify.msgs, (tmp_path / "d.log").read_text()[-2000:])
+        assert wait_http_ok(d, f"http://127.0.0.1:{hz}/healthz") == "ok"
+        d.send_signal(signal.SIGTERM)
+        assert notify.wait_for("STOPPING=1", d, 15), notify.msgs
+        assert d.wait(20) == 0
+    finally:
+        if d:
+            stop(d)
+        stop(api)
+        notify.close()
+
+
 def test_apiserver_sigterm_keeps_writes(root, tmp_path):
     """SIGTERM is a clean exit (status 0) and an acknowledged write survives
     the restart (embedded store, the shipped configuration)."""
