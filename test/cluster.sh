@@ -3,7 +3,9 @@
 # embedded store: kube-apiserver on 127.0.0.1:8080 (data in
 # _output/cluster/data), plus each other daemon once it is implemented.
 # Writes _output/cluster/kubeconfig, says how to use it, and stops
-# everything it started on Ctrl-C.
+# everything it started on Ctrl-C. CLUSTER_HOLLOW_NODES=N adds N simulated
+# nodes (test/bench/hollow_nodes) that run pods without containers, until
+# the kubelet exists.
 set -u
 BIN=$1
 DIR=${CLUSTER_DIR:-_output/cluster}
@@ -70,13 +72,25 @@ for p in kube-scheduler kube-controller-manager kubelet kube-proxy; do
 	fi
 done
 
+if [ "${CLUSTER_HOLLOW_NODES:-0}" -gt 0 ]; then
+	hollow=$(dirname "$BIN")/test/bench/hollow_nodes
+	if [ -x "$hollow" ]; then
+		"$hollow" --master="http://127.0.0.1:$PORT" --nodes="$CLUSTER_HOLLOW_NODES" \
+			>"$DIR/hollow_nodes.log" 2>&1 &
+		pids="$pids $!"
+		echo "hollow_nodes: $CLUSTER_HOLLOW_NODES simulated nodes (log in $DIR/hollow_nodes.log)"
+	else
+		echo "hollow_nodes: not built (make test-bins)"
+	fi
+fi
 
 cat <<MSG
 kube-apiserver is serving on http://127.0.0.1:$PORT (embedded store in $DIR/data).
 Use it with:
   export KUBECONFIG=$DIR/kubeconfig
   kubectl get ns
-  kubectl create -f manifest.yaml --validate=false   # OpenAPI validation comes with issue 4
+  kubectl create deployment web --image=busybox --replicas=3
+  kubectl get cs
 Logs are in $DIR. Press Ctrl-C to stop everything.
 MSG
 wait

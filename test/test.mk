@@ -63,7 +63,7 @@ fuzz-smoke: fuzz
 bench: all $(BENCH_BINS)
 	@sh test/bench/run.sh $(B)
 
-cluster: deps all
+cluster: deps all $(B)/test/bench/hollow_nodes
 	@sh test/cluster.sh $(BIN)
 
 .PHONY: unit-bins test-bins deps test unit valgrind fuzz fuzz-bins fuzz-smoke bench cluster
