@@ -1609,14 +1609,24 @@ static kube_status_t *admit_priority(apiserver_t *s, const op_t *op, cJSON *pod)
 		if (pc)
 			kube_json_set_str(pod, "spec.priorityClassName", kube_json_get_str(pc, "metadata.name"));
 	}
-	if (pc) {
-		const char *pp = kube_json_get_str(pc, "preemptionPolicy");
+	const char *policy = NULL, *pod_policy = kube_json_get_str(pod, "spec.preemptionPolicy");
 
+	if (pc) {
+		policy = kube_json_get_str(pc, "preemptionPolicy");
+		if (!policy || !*policy)
+			policy = "PreemptLowerPriority";
 		value = kube_json_get_int64(pc, "value", 0);
-		if (pp && *pp)
-			kube_json_set_str(pod, "spec.preemptionPolicy", pp);
+	} else if (pc_name && *pc_name) {
+		policy = "PreemptLowerPriority"; /* the built-in system classes */
 	}
-	if (given && cJSON_IsNumber(given) && (int64_t)given->valuedouble != value)
+	if (policy && pod_policy && *pod_policy && strcmp(policy, pod_policy) != 0)
+		st = kube_status_forbidden("pods \"%s\" is forbidden: the string value of PreemptionPolicy (%s) must not be provided in pod spec; priority admission controller computed %s from the given PriorityClass name",
+					   kube_json_get_str(pod, "metadata.name"), pod_policy, policy);
+	else if (policy)
+		kube_json_set_str(pod, "spec.preemptionPolicy", policy);
+	if (st)
+		;
+	else if (given && cJSON_IsNumber(given) && (int64_t)given->valuedouble != value)
 		st = kube_status_forbidden("pods \"%s\" is forbidden: the integer value of priority (%lld) must not be provided in pod spec; priority admission controller computed %lld from the given PriorityClass name",
 					   kube_json_get_str(pod, "metadata.name"),
 					   (long long)given->valuedouble, (long long)value);

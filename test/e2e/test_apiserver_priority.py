@@ -74,3 +74,13 @@ def test_scheduling_gates_may_be_removed_not_added(apiserver):
     st, p3 = apiserver.json("PUT", PODS + "/g", p2)
     assert st == 200, p3
     assert "schedulingGates" not in p3["spec"]
+
+
+def test_preemption_policy_from_class(apiserver):
+    assert apiserver.json("POST", PCS, pc("nopreempt", 7, policy="Never"))[0] == 201
+    st, s = apiserver.json("POST", PODS, pod("pp", priorityClassName="nopreempt",
+                                             preemptionPolicy="PreemptLowerPriority"))
+    assert st == 403, s
+    assert "the string value of PreemptionPolicy (PreemptLowerPriority) must not be provided" in s["message"]
+    st, p = apiserver.json("POST", PODS, pod("pp2", priorityClassName="system-cluster-critical"))
+    assert st == 201 and p["spec"]["preemptionPolicy"] == "PreemptLowerPriority"

@@ -105,7 +105,13 @@ def make_pod(srv, name, cpu=None, memory=None, priority=None, **spec):
     body = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": spec.pop("labels", {})},
             "spec": dict({"containers": [c]}, **spec)}
     if priority is not None:
-        body["spec"]["priority"] = priority
+        # Priority admission computes spec.priority from a PriorityClass, as upstream
+        policy = body["spec"].pop("preemptionPolicy", "PreemptLowerPriority")
+        pc = "prio-%d-%s" % (priority, policy.lower())
+        api(srv, "POST", "/apis/scheduling.k8s.io/v1/priorityclasses",
+            {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": pc},
+             "value": priority, "preemptionPolicy": policy})
+        body["spec"]["priorityClassName"] = pc
     st, obj = api(srv, "POST", "/api/v1/namespaces/%s/pods" % NS, body)
     assert st == 201, obj
 
