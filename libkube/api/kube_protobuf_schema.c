@@ -472,3 +472,293 @@ const kube_protobuf_message_t *kube_protobuf_schema_lookup(const char *api_versi
 			return kinds[i].message;
 	return NULL;
 }
+
+/* ---- kinds served without a protobuf generator (added for OpenAPI and field
+ * validation; same generated.proto numbering) ---- */
+
+MSG(EventSource, F(1, "component", STRING, 0), F(2, "host", STRING, 0));
+MSG(EventSeries, F(1, "count", INT32, 0), F(2, "lastObservedTime", MICROTIME, 0));
+MSG(Event,
+    M(1, "metadata", ObjectMeta, 0), M(2, "involvedObject", ObjectReference, 0), F(3, "reason", STRING, 0),
+    F(4, "message", STRING, 0), M(5, "source", EventSource, 0), F(6, "firstTimestamp", TIME, 0),
+    F(7, "lastTimestamp", TIME, 0), F(8, "count", INT32, 0), F(9, "type", STRING, 0),
+    F(10, "eventTime", MICROTIME, 0), M(11, "series", EventSeries, 0), F(12, "action", STRING, 0),
+    M(13, "related", ObjectReference, 0), F(14, "reportingComponent", STRING, 0),
+    F(15, "reportingInstance", STRING, 0));
+
+MSG(EndpointAddress,
+    F(1, "ip", STRING, 0), F(3, "hostname", STRING, 0), F(4, "nodeName", STRING, KEEP),
+    M(2, "targetRef", ObjectReference, 0));
+MSG(CoreEndpointPort,
+    F(1, "name", STRING, 0), F(2, "port", INT32, KEEP), F(3, "protocol", STRING, 0),
+    F(4, "appProtocol", STRING, KEEP));
+MSG(EndpointSubset,
+    M(1, "addresses", EndpointAddress, REP), M(2, "notReadyAddresses", EndpointAddress, REP),
+    M(3, "ports", CoreEndpointPort, REP));
+MSG(Endpoints, M(1, "metadata", ObjectMeta, 0), M(2, "subsets", EndpointSubset, REP));
+
+MSG(LimitRangeItem,
+    F(1, "type", STRING, 0), F(2, "max", QUANTITY, MAP), F(3, "min", QUANTITY, MAP),
+    F(4, "default", QUANTITY, MAP), F(5, "defaultRequest", QUANTITY, MAP),
+    F(6, "maxLimitRequestRatio", QUANTITY, MAP));
+MSG(LimitRangeSpec, M(1, "limits", LimitRangeItem, REP));
+MSG(LimitRange, M(1, "metadata", ObjectMeta, 0), M(2, "spec", LimitRangeSpec, 0));
+
+MSG(Taint,
+    F(1, "key", STRING, 0), F(2, "value", STRING, 0), F(3, "effect", STRING, 0), F(4, "timeAdded", TIME, 0));
+MSG(NodeSpec,
+    F(1, "podCIDR", STRING, 0), F(7, "podCIDRs", STRING, REP), F(3, "providerID", STRING, 0),
+    F(4, "unschedulable", BOOL, 0), M(5, "taints", Taint, REP), F(2, "externalID", STRING, 0));
+MSG(Node, M(1, "metadata", ObjectMeta, 0), M(2, "spec", NodeSpec, 0));
+
+MSG(ComponentCondition,
+    F(1, "type", STRING, 0), F(2, "status", STRING, 0), F(3, "message", STRING, 0), F(4, "error", STRING, 0));
+MSG(ComponentStatus, M(1, "metadata", ObjectMeta, 0), M(2, "conditions", ComponentCondition, REP));
+
+MSG(Binding, M(1, "metadata", ObjectMeta, 0), M(2, "target", ObjectReference, 0));
+
+MSG(ControllerRevision,
+    M(1, "metadata", ObjectMeta, 0), F(2, "data", RAWEXTENSION, 0), F(3, "revision", INT64, KEEP));
+
+MSG(LeaseSpec,
+    F(1, "holderIdentity", STRING, KEEP), F(2, "leaseDurationSeconds", INT32, KEEP),
+    F(3, "acquireTime", MICROTIME, 0), F(4, "renewTime", MICROTIME, 0),
+    F(5, "leaseTransitions", INT32, KEEP), F(6, "strategy", STRING, KEEP),
+    F(7, "preferredHolder", STRING, KEEP));
+MSG(Lease, M(1, "metadata", ObjectMeta, 0), M(2, "spec", LeaseSpec, 0));
+
+MSG(EndpointConditions, F(1, "ready", BOOL, KEEP), F(2, "serving", BOOL, KEEP), F(3, "terminating", BOOL, KEEP));
+MSG(ForZone, F(1, "name", STRING, 0));
+MSG(EndpointHints, M(1, "forZones", ForZone, REP));
+MSG(Endpoint,
+    F(1, "addresses", STRING, REP), M(2, "conditions", EndpointConditions, 0), F(3, "hostname", STRING, KEEP),
+    M(4, "targetRef", ObjectReference, 0), F(5, "deprecatedTopology", STRING, MAP),
+    F(6, "nodeName", STRING, KEEP), F(7, "zone", STRING, KEEP), M(8, "hints", EndpointHints, 0));
+MSG(DiscoveryEndpointPort,
+    F(1, "name", STRING, KEEP), F(2, "protocol", STRING, KEEP), F(3, "port", INT32, KEEP),
+    F(4, "appProtocol", STRING, KEEP));
+MSG(EndpointSlice,
+    M(1, "metadata", ObjectMeta, 0), F(4, "addressType", STRING, 0), M(2, "endpoints", Endpoint, REP),
+    M(3, "ports", DiscoveryEndpointPort, REP));
+
+MSG(IPBlock, F(1, "cidr", STRING, 0), F(2, "except", STRING, REP));
+MSG(NetworkPolicyPeer,
+    M(1, "podSelector", LabelSelector, 0), M(2, "namespaceSelector", LabelSelector, 0),
+    M(3, "ipBlock", IPBlock, 0));
+MSG(NetworkPolicyPort, F(1, "protocol", STRING, KEEP), F(2, "port", INTORSTRING, 0), F(3, "endPort", INT32, KEEP));
+MSG(NetworkPolicyIngressRule, M(1, "ports", NetworkPolicyPort, REP), M(2, "from", NetworkPolicyPeer, REP));
+MSG(NetworkPolicyEgressRule, M(1, "ports", NetworkPolicyPort, REP), M(2, "to", NetworkPolicyPeer, REP));
+MSG(NetworkPolicySpec,
+    M(1, "podSelector", LabelSelector, 0), M(2, "ingress", NetworkPolicyIngressRule, REP),
+    M(3, "egress", NetworkPolicyEgressRule, REP), F(4, "policyTypes", STRING, REP));
+MSG(NetworkPolicy, M(1, "metadata", ObjectMeta, 0), M(2, "spec", NetworkPolicySpec, 0));
+
+static const struct {
+	const char *api_version;
+	const char *kind;
+	const kube_protobuf_message_t *message;
+} more_kinds[] = {
+	{ "v1", "Event", &Event },
+	{ "v1", "Endpoints", &Endpoints },
+	{ "v1", "LimitRange", &LimitRange },
+	{ "v1", "Node", &Node },
+	{ "v1", "ComponentStatus", &ComponentStatus },
+	{ "v1", "Binding", &Binding },
+	{ "apps/v1", "ControllerRevision", &ControllerRevision },
+	{ "coordination.k8s.io/v1", "Lease", &Lease },
+	{ "discovery.k8s.io/v1", "EndpointSlice", &EndpointSlice },
+	{ "networking.k8s.io/v1", "NetworkPolicy", &NetworkPolicy },
+};
+
+const kube_protobuf_message_t *kube_protobuf_schema_lookup_any(const char *api_version, const char *kind)
+{
+	const kube_protobuf_message_t *m = kube_protobuf_schema_lookup(api_version, kind);
+
+	if (m || !api_version || !kind)
+		return m;
+	for (size_t i = 0; i < sizeof(more_kinds) / sizeof(more_kinds[0]); i++)
+		if (strcmp(more_kinds[i].api_version, api_version) == 0 && strcmp(more_kinds[i].kind, kind) == 0)
+			return more_kinds[i].message;
+	return NULL;
+}
+
+/* ---- upstream definition names (OpenAPI components), one per message ---- */
+
+static const kube_protobuf_schema_def_t defs[] = {
+	{ &OwnerReference, "io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference" },
+	{ &ManagedFieldsEntry, "io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry" },
+	{ &ObjectMeta, "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" },
+	{ &LabelSelectorRequirement, "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement" },
+	{ &LabelSelector, "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector" },
+	{ &LocalObjectReference, "io.k8s.api.core.v1.LocalObjectReference" },
+	{ &ObjectReference, "io.k8s.api.core.v1.ObjectReference" },
+	{ &TypedLocalObjectReference, "io.k8s.api.core.v1.TypedLocalObjectReference" },
+	{ &ObjectFieldSelector, "io.k8s.api.core.v1.ObjectFieldSelector" },
+	{ &ResourceFieldSelector, "io.k8s.api.core.v1.ResourceFieldSelector" },
+	{ &ConfigMapKeySelector, "io.k8s.api.core.v1.ConfigMapKeySelector" },
+	{ &SecretKeySelector, "io.k8s.api.core.v1.SecretKeySelector" },
+	{ &EnvVarSource, "io.k8s.api.core.v1.EnvVarSource" },
+	{ &EnvVar, "io.k8s.api.core.v1.EnvVar" },
+	{ &ConfigMapEnvSource, "io.k8s.api.core.v1.ConfigMapEnvSource" },
+	{ &SecretEnvSource, "io.k8s.api.core.v1.SecretEnvSource" },
+	{ &EnvFromSource, "io.k8s.api.core.v1.EnvFromSource" },
+	{ &ContainerPort, "io.k8s.api.core.v1.ContainerPort" },
+	{ &ResourceRequirements, "io.k8s.api.core.v1.ResourceRequirements" },
+	{ &VolumeMount, "io.k8s.api.core.v1.VolumeMount" },
+	{ &VolumeDevice, "io.k8s.api.core.v1.VolumeDevice" },
+	{ &Capabilities, "io.k8s.api.core.v1.Capabilities" },
+	{ &SELinuxOptions, "io.k8s.api.core.v1.SELinuxOptions" },
+	{ &WindowsSecurityContextOptions, "io.k8s.api.core.v1.WindowsSecurityContextOptions" },
+	{ &SeccompProfile, "io.k8s.api.core.v1.SeccompProfile" },
+	{ &SecurityContext, "io.k8s.api.core.v1.SecurityContext" },
+	{ &Sysctl, "io.k8s.api.core.v1.Sysctl" },
+	{ &PodSecurityContext, "io.k8s.api.core.v1.PodSecurityContext" },
+	{ &ExecAction, "io.k8s.api.core.v1.ExecAction" },
+	{ &HTTPHeader, "io.k8s.api.core.v1.HTTPHeader" },
+	{ &HTTPGetAction, "io.k8s.api.core.v1.HTTPGetAction" },
+	{ &TCPSocketAction, "io.k8s.api.core.v1.TCPSocketAction" },
+	{ &Handler, "io.k8s.api.core.v1.LifecycleHandler" },
+	{ &Probe, "io.k8s.api.core.v1.Probe" },
+	{ &Lifecycle, "io.k8s.api.core.v1.Lifecycle" },
+	{ &Container, "io.k8s.api.core.v1.Container" },
+	{ &EmptyDirVolumeSource, "io.k8s.api.core.v1.EmptyDirVolumeSource" },
+	{ &KeyToPath, "io.k8s.api.core.v1.KeyToPath" },
+	{ &SecretVolumeSource, "io.k8s.api.core.v1.SecretVolumeSource" },
+	{ &ConfigMapVolumeSource, "io.k8s.api.core.v1.ConfigMapVolumeSource" },
+	{ &HostPathVolumeSource, "io.k8s.api.core.v1.HostPathVolumeSource" },
+	{ &DownwardAPIVolumeFile, "io.k8s.api.core.v1.DownwardAPIVolumeFile" },
+	{ &DownwardAPIVolumeSource, "io.k8s.api.core.v1.DownwardAPIVolumeSource" },
+	{ &DownwardAPIProjection, "io.k8s.api.core.v1.DownwardAPIProjection" },
+	{ &SecretProjection, "io.k8s.api.core.v1.SecretProjection" },
+	{ &ConfigMapProjection, "io.k8s.api.core.v1.ConfigMapProjection" },
+	{ &ServiceAccountTokenProjection, "io.k8s.api.core.v1.ServiceAccountTokenProjection" },
+	{ &VolumeProjection, "io.k8s.api.core.v1.VolumeProjection" },
+	{ &ProjectedVolumeSource, "io.k8s.api.core.v1.ProjectedVolumeSource" },
+	{ &NFSVolumeSource, "io.k8s.api.core.v1.NFSVolumeSource" },
+	{ &PersistentVolumeClaimVolumeSource, "io.k8s.api.core.v1.PersistentVolumeClaimVolumeSource" },
+	{ &VolumeSource, "io.k8s.api.core.v1.VolumeSource" },
+	{ &Volume, "io.k8s.api.core.v1.Volume" },
+	{ &Toleration, "io.k8s.api.core.v1.Toleration" },
+	{ &NodeSelectorRequirement, "io.k8s.api.core.v1.NodeSelectorRequirement" },
+	{ &NodeSelectorTerm, "io.k8s.api.core.v1.NodeSelectorTerm" },
+	{ &NodeSelector, "io.k8s.api.core.v1.NodeSelector" },
+	{ &PreferredSchedulingTerm, "io.k8s.api.core.v1.PreferredSchedulingTerm" },
+	{ &NodeAffinity, "io.k8s.api.core.v1.NodeAffinity" },
+	{ &PodAffinityTerm, "io.k8s.api.core.v1.PodAffinityTerm" },
+	{ &WeightedPodAffinityTerm, "io.k8s.api.core.v1.WeightedPodAffinityTerm" },
+	{ &PodAffinity, "io.k8s.api.core.v1.PodAffinity" },
+	{ &Affinity, "io.k8s.api.core.v1.Affinity" },
+	{ &PodDNSConfigOption, "io.k8s.api.core.v1.PodDNSConfigOption" },
+	{ &PodDNSConfig, "io.k8s.api.core.v1.PodDNSConfig" },
+	{ &HostAlias, "io.k8s.api.core.v1.HostAlias" },
+	{ &PodReadinessGate, "io.k8s.api.core.v1.PodReadinessGate" },
+	{ &TopologySpreadConstraint, "io.k8s.api.core.v1.TopologySpreadConstraint" },
+	{ &PodSpec, "io.k8s.api.core.v1.PodSpec" },
+	{ &PodTemplateSpec, "io.k8s.api.core.v1.PodTemplateSpec" },
+	{ &Pod, "io.k8s.api.core.v1.Pod" },
+	{ &PodTemplate, "io.k8s.api.core.v1.PodTemplate" },
+	{ &ReplicationControllerSpec, "io.k8s.api.core.v1.ReplicationControllerSpec" },
+	{ &ReplicationController, "io.k8s.api.core.v1.ReplicationController" },
+	{ &Namespace_spec, "io.k8s.api.core.v1.NamespaceSpec" },
+	{ &Namespace, "io.k8s.api.core.v1.Namespace" },
+	{ &ConfigMap, "io.k8s.api.core.v1.ConfigMap" },
+	{ &Secret, "io.k8s.api.core.v1.Secret" },
+	{ &ServiceAccount, "io.k8s.api.core.v1.ServiceAccount" },
+	{ &ServicePort, "io.k8s.api.core.v1.ServicePort" },
+	{ &ClientIPConfig, "io.k8s.api.core.v1.ClientIPConfig" },
+	{ &SessionAffinityConfig, "io.k8s.api.core.v1.SessionAffinityConfig" },
+	{ &ServiceSpec, "io.k8s.api.core.v1.ServiceSpec" },
+	{ &Service, "io.k8s.api.core.v1.Service" },
+	{ &ScopedResourceSelectorRequirement, "io.k8s.api.core.v1.ScopedResourceSelectorRequirement" },
+	{ &ScopeSelector, "io.k8s.api.core.v1.ScopeSelector" },
+	{ &ResourceQuotaSpec, "io.k8s.api.core.v1.ResourceQuotaSpec" },
+	{ &ResourceQuota, "io.k8s.api.core.v1.ResourceQuota" },
+	{ &RollingUpdateDeployment, "io.k8s.api.apps.v1.RollingUpdateDeployment" },
+	{ &DeploymentStrategy, "io.k8s.api.apps.v1.DeploymentStrategy" },
+	{ &DeploymentSpec, "io.k8s.api.apps.v1.DeploymentSpec" },
+	{ &Deployment, "io.k8s.api.apps.v1.Deployment" },
+	{ &RollingUpdateDaemonSet, "io.k8s.api.apps.v1.RollingUpdateDaemonSet" },
+	{ &DaemonSetUpdateStrategy, "io.k8s.api.apps.v1.DaemonSetUpdateStrategy" },
+	{ &DaemonSetSpec, "io.k8s.api.apps.v1.DaemonSetSpec" },
+	{ &DaemonSet, "io.k8s.api.apps.v1.DaemonSet" },
+	{ &ReplicaSetSpec, "io.k8s.api.apps.v1.ReplicaSetSpec" },
+	{ &ReplicaSet, "io.k8s.api.apps.v1.ReplicaSet" },
+	{ &RollingUpdateStatefulSetStrategy, "io.k8s.api.apps.v1.RollingUpdateStatefulSetStrategy" },
+	{ &StatefulSetUpdateStrategy, "io.k8s.api.apps.v1.StatefulSetUpdateStrategy" },
+	{ &StatefulSetPersistentVolumeClaimRetentionPolicy, "io.k8s.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy" },
+	{ &StatefulSetSpec, "io.k8s.api.apps.v1.StatefulSetSpec" },
+	{ &StatefulSet, "io.k8s.api.apps.v1.StatefulSet" },
+	{ &JobSpec, "io.k8s.api.batch.v1.JobSpec" },
+	{ &Job, "io.k8s.api.batch.v1.Job" },
+	{ &JobTemplateSpec, "io.k8s.api.batch.v1.JobTemplateSpec" },
+	{ &CronJobSpec, "io.k8s.api.batch.v1.CronJobSpec" },
+	{ &CronJob, "io.k8s.api.batch.v1.CronJob" },
+	{ &PolicyRule, "io.k8s.api.rbac.v1.PolicyRule" },
+	{ &Subject, "io.k8s.api.rbac.v1.Subject" },
+	{ &RoleRef, "io.k8s.api.rbac.v1.RoleRef" },
+	{ &AggregationRule, "io.k8s.api.rbac.v1.AggregationRule" },
+	{ &Role, "io.k8s.api.rbac.v1.Role" },
+	{ &ClusterRole, "io.k8s.api.rbac.v1.ClusterRole" },
+	{ &RoleBinding, "io.k8s.api.rbac.v1.RoleBinding" },
+	{ &PodDisruptionBudgetSpec, "io.k8s.api.policy.v1.PodDisruptionBudgetSpec" },
+	{ &PodDisruptionBudget, "io.k8s.api.policy.v1.PodDisruptionBudget" },
+	{ &PriorityClass, "io.k8s.api.scheduling.v1.PriorityClass" },
+	{ &ServiceBackendPort, "io.k8s.api.networking.v1.ServiceBackendPort" },
+	{ &IngressServiceBackend, "io.k8s.api.networking.v1.IngressServiceBackend" },
+	{ &IngressBackend, "io.k8s.api.networking.v1.IngressBackend" },
+	{ &HTTPIngressPath, "io.k8s.api.networking.v1.HTTPIngressPath" },
+	{ &HTTPIngressRuleValue, "io.k8s.api.networking.v1.HTTPIngressRuleValue" },
+	{ &IngressRuleValue, "io.k8s.api.networking.v1.IngressRuleValue" },
+	{ &IngressRule, "io.k8s.api.networking.v1.IngressRule" },
+	{ &IngressTLS, "io.k8s.api.networking.v1.IngressTLS" },
+	{ &IngressSpec, "io.k8s.api.networking.v1.IngressSpec" },
+	{ &Ingress, "io.k8s.api.networking.v1.Ingress" },
+	{ &BoundObjectReference, "io.k8s.api.authentication.v1.BoundObjectReference" },
+	{ &TokenRequestSpec, "io.k8s.api.authentication.v1.TokenRequestSpec" },
+	{ &TokenRequest, "io.k8s.api.authentication.v1.TokenRequest" },
+	{ &CrossVersionObjectReference, "io.k8s.api.autoscaling.v1.CrossVersionObjectReference" },
+	{ &HorizontalPodAutoscalerSpec, "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec" },
+	{ &HorizontalPodAutoscaler, "io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler" },
+	{ &ResourceAttributes, "io.k8s.api.authorization.v1.ResourceAttributes" },
+	{ &NonResourceAttributes, "io.k8s.api.authorization.v1.NonResourceAttributes" },
+	{ &SelfSubjectAccessReviewSpec, "io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec" },
+	{ &SelfSubjectAccessReview, "io.k8s.api.authorization.v1.SelfSubjectAccessReview" },
+	{ &EventSource, "io.k8s.api.core.v1.EventSource" },
+	{ &EventSeries, "io.k8s.api.core.v1.EventSeries" },
+	{ &Event, "io.k8s.api.core.v1.Event" },
+	{ &EndpointAddress, "io.k8s.api.core.v1.EndpointAddress" },
+	{ &CoreEndpointPort, "io.k8s.api.core.v1.EndpointPort" },
+	{ &EndpointSubset, "io.k8s.api.core.v1.EndpointSubset" },
+	{ &Endpoints, "io.k8s.api.core.v1.Endpoints" },
+	{ &LimitRangeItem, "io.k8s.api.core.v1.LimitRangeItem" },
+	{ &LimitRangeSpec, "io.k8s.api.core.v1.LimitRangeSpec" },
+	{ &LimitRange, "io.k8s.api.core.v1.LimitRange" },
+	{ &Taint, "io.k8s.api.core.v1.Taint" },
+	{ &NodeSpec, "io.k8s.api.core.v1.NodeSpec" },
+	{ &Node, "io.k8s.api.core.v1.Node" },
+	{ &ComponentCondition, "io.k8s.api.core.v1.ComponentCondition" },
+	{ &ComponentStatus, "io.k8s.api.core.v1.ComponentStatus" },
+	{ &Binding, "io.k8s.api.core.v1.Binding" },
+	{ &ControllerRevision, "io.k8s.api.apps.v1.ControllerRevision" },
+	{ &LeaseSpec, "io.k8s.api.coordination.v1.LeaseSpec" },
+	{ &Lease, "io.k8s.api.coordination.v1.Lease" },
+	{ &EndpointConditions, "io.k8s.api.discovery.v1.EndpointConditions" },
+	{ &ForZone, "io.k8s.api.discovery.v1.ForZone" },
+	{ &EndpointHints, "io.k8s.api.discovery.v1.EndpointHints" },
+	{ &Endpoint, "io.k8s.api.discovery.v1.Endpoint" },
+	{ &DiscoveryEndpointPort, "io.k8s.api.discovery.v1.EndpointPort" },
+	{ &EndpointSlice, "io.k8s.api.discovery.v1.EndpointSlice" },
+	{ &IPBlock, "io.k8s.api.networking.v1.IPBlock" },
+	{ &NetworkPolicyPeer, "io.k8s.api.networking.v1.NetworkPolicyPeer" },
+	{ &NetworkPolicyPort, "io.k8s.api.networking.v1.NetworkPolicyPort" },
+	{ &NetworkPolicyIngressRule, "io.k8s.api.networking.v1.NetworkPolicyIngressRule" },
+	{ &NetworkPolicyEgressRule, "io.k8s.api.networking.v1.NetworkPolicyEgressRule" },
+	{ &NetworkPolicySpec, "io.k8s.api.networking.v1.NetworkPolicySpec" },
+	{ &NetworkPolicy, "io.k8s.api.networking.v1.NetworkPolicy" },
+};
+
+const kube_protobuf_schema_def_t *kube_protobuf_schema_defs(size_t *ret_count)
+{
+	*ret_count = sizeof(defs) / sizeof(defs[0]);
+	return defs;
+}
