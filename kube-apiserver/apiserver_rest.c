@@ -9,12 +9,15 @@
 #include "apiserver.h"
 #include "apiserver_defaults.h"
 #include "apiserver_fields.h"
+#include "apiserver_openapi_fields.h"
 #include "apiserver_route.h"
 #include "apiserver_table.h"
 #include "apiserver_validation.h"
 
 #include "api/kube_json.h"
 #include "api/kube_protobuf.h"
+#include "api/kube_smp.h"
+#include "api/kube_schema.h"
 #include "api/kube_selector.h"
 #include "api/kube_yaml.h"
 #include "core/kube_log.h"
@@ -57,7 +60,8 @@ typedef struct op {
 	int code;
 	kube_status_t *st;
 	kube_buf_t out;
-	char *warning;
+	char *warning; /* Warning header texts, newline separated */
+	apiserver_field_validation_t fv;
 } op_t;
 
 /* ---- small helpers ---- */
@@ -138,9 +142,24 @@ static void op_finish(op_t *op)
 	int code;
 
 	if (op->warning) {
+		/* one header per line; quotes and backslashes escaped as upstream */
 		kube_buf_t w = KUBE_BUF_INIT;
-		kube_buf_printf(&w, "299 - \"%s\"", op->warning);
-		kube_http_resp_header(op->req, "Warning", w.data);
+		const char *p = op->warning;
+		kube_buf_puts(&w, "299 - \"");
+		for (;; p++) {
+			if (*p == '\n' || !*p) {
+				kube_buf_putc(&w, '"');
+				kube_http_resp_header(op->req, "Warning", w.data);
+				kube_buf_reset(&w);
+				if (!*p)
+					break;
+				kube_buf_puts(&w, "299 - \"");
+				continue;
+			}
+			if (*p == '"' || *p == '\\')
+				kube_buf_putc(&w, '\\');
+			kube_buf_putc(&w, *p);
+		}
 		kube_buf_clear(&w);
 	}
 	if (op->st) {
@@ -283,6 +302,13 @@ static kube_status_t *parse_body(kube_http_req_t *req, cJSON **ret)
 		return kube_status_bad_request("error decoding the request body: invalid JSON");
 	*ret = obj;
 	return NULL;
+}
+
+static bool body_is_protobuf(kube_http_req_t *req)
+{
+	const char *ct = kube_http_req_header(req, "Content-Type");
+
+	return ct && strstr(ct, "protobuf");
 }
 
 /* The body's apiVersion and kind must name the URL's resource. */
@@ -771,14 +797,32 @@ static cJSON *mutate(op_t *op, const cJSON *cur)
 				cJSON_Delete(scale);
 				return NULL;
 			}
+		} else if (strcmp(op->patch_type, "application/strategic-merge-patch+json") == 0) {
+			kube_buf_t av = KUBE_BUF_INIT;
+			kube_kinds_api_version(op->k, &av);
+			input = kube_smp_apply(scale ? NULL : kube_schema_for(av.data, op->k->kind), base, op->body, &err);
+			kube_buf_clear(&av);
+			if (!input) {
+				op->st = kube_status_bad_request("%s", err ? err : "invalid strategic merge patch");
+				kube_free(err);
+				cJSON_Delete(scale);
+				return NULL;
+			}
 		} else {
-			/* merge patch; strategic merge patch is approximated by it (lists replace) */
 			input = kube_json_merge_patch(base, op->body);
 		}
 		cJSON_Delete(scale);
 		if (!input) {
 			op->st = kube_status_bad_request("the patch could not be applied");
 			return NULL;
+		}
+		if (!sub) {
+			KUBE_FREE(op->warning);
+			op->st = apiserver_field_validation_check(op->k, input, op->fv, true, &op->warning);
+			if (op->st) {
+				cJSON_Delete(input);
+				return NULL;
+			}
 		}
 	} else {
 		input = kube_json_dup(op->body);
@@ -1807,6 +1851,18 @@ void apiserver_rest_handle(apiserver_t *s, kube_http_req_t *req, const char *pat
 			return;
 		}
 		kube_status_free(st);
+	}
+	if (!is_delete && apiserver_field_validation_parse(req, &op->fv, &op->st) < 0) {
+		op_finish(op);
+		return;
+	}
+	if (!is_delete && !sub && op->body && strcmp(op->verb, "patch") != 0 &&
+	    strcmp(op->k->resource, "bindings") != 0 && !body_is_protobuf(req)) {
+		op->st = apiserver_field_validation_check(op->k, op->body, op->fv, false, &op->warning);
+		if (op->st) {
+			op_finish(op);
+			return;
+		}
 	}
 	if (strcmp(op->verb, "create") == 0) {
 		if (sub && strcmp(sub, "binding") == 0) {
