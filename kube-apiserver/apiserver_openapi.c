@@ -472,6 +472,7 @@ typedef struct gv_doc {
 static gv_doc_t *docs;
 static size_t ndocs;
 static char *index_body;
+static gv_doc_t v2_json, v2_pb;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static uint64_t fnv(const char *s, size_t n, uint64_t h)
@@ -505,9 +506,22 @@ static void build(void)
 	}
 	kube_buf_puts(&idx, "}}");
 	index_body = kube_buf_steal(&idx);
+	{
+		kube_buf_t j = KUBE_BUF_INIT, pb = KUBE_BUF_INIT;
+		apiserver_openapi_render_v2(&j, &pb);
+		v2_json.len = j.len;
+		v2_json.body = kube_buf_steal(&j);
+		v2_pb.len = pb.len;
+		v2_pb.body = kube_buf_steal(&pb);
+		snprintf(v2_json.hash, sizeof(v2_json.hash), "%016llX",
+			 (unsigned long long)fnv(v2_json.body, v2_json.len, 0xcbf29ce484222325ULL));
+		snprintf(v2_pb.hash, sizeof(v2_pb.hash), "%016llX",
+			 (unsigned long long)fnv(v2_pb.body, v2_pb.len, 0xcbf29ce484222325ULL));
+	}
 }
 
-static void respond(kube_http_req_t *req, const char *body, size_t len, const char *etag, bool immutable)
+static void respond_ct(kube_http_req_t *req, const char *ct, const char *body, size_t len, const char *etag,
+		       bool immutable)
 {
 	const char *inm = kube_http_req_header(req, "If-None-Match");
 	char tag[48];
@@ -517,10 +531,15 @@ static void respond(kube_http_req_t *req, const char *body, size_t len, const ch
 	kube_http_resp_header(req, "Vary", "Accept");
 	kube_http_resp_header(req, "Cache-Control", immutable ? "public, immutable" : "no-cache, private");
 	if (inm && strcmp(inm, tag) == 0) {
-		kube_http_respond(req, 304, "application/json", "", 0);
+		kube_http_respond(req, 304, ct, "", 0);
 		return;
 	}
-	kube_http_respond(req, 200, "application/json", body, len);
+	kube_http_respond(req, 200, ct, body, len);
+}
+
+static void respond(kube_http_req_t *req, const char *body, size_t len, const char *etag, bool immutable)
+{
+	respond_ct(req, "application/json", body, len, etag, immutable);
 }
 
 void apiserver_openapi_serve(apiserver_t *s, kube_http_req_t *req, const char *path)
@@ -561,6 +580,16 @@ void apiserver_openapi_serve(apiserver_t *s, kube_http_req_t *req, const char *p
 			return;
 		}
 	}
-	/* /openapi/v2 and unknown group/versions */
+	if (strcmp(path, "/openapi/v2") == 0) {
+		const char *accept = kube_http_req_header(req, "Accept");
+		if (accept && strstr(accept, "protobuf"))
+			respond_ct(req, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+				   v2_pb.body, v2_pb.len, v2_pb.hash, false);
+		else
+			respond(req, v2_json.body, v2_json.len, v2_json.hash, false);
+		apiserver_metrics_observe(s, "get", "", 200, start);
+		return;
+	}
+	/* unknown group/versions */
 	apiserver_respond_status(s, req, kube_status_path_not_found());
 }
