@@ -117,8 +117,27 @@ def test_openapi_documents(server):
     assert st == 301 and hdrs["location"] == url
     st, _, body = server.request("GET", "/openapi/v3/apis/example.com/v1")
     assert st == 404
-    st, _, body = server.request("GET", "/openapi/v2")
-    assert st == 404 and json.loads(body)["reason"] == "NotFound"
+
+
+def test_openapi_v2(server):
+    """Swagger 2.0 view of the same documents: JSON, or gnostic protobuf (kubectl 1.27)."""
+    st, hdrs, body = server.request("GET", "/openapi/v2")
+    assert st == 200 and hdrs["content-type"] == "application/json"
+    doc = json.loads(body)
+    assert doc["swagger"] == "2.0"
+    patch = doc["paths"]["/api/v1/namespaces/{namespace}/pods/{name}"]["patch"]
+    assert patch["x-kubernetes-group-version-kind"] == {"group": "", "kind": "Pod", "version": "v1"}
+    fv = [p for p in patch["parameters"] if p["name"] == "fieldValidation"]
+    assert len(fv) == 1 and fv[0]["in"] == "query" and fv[0]["type"] == "string"
+    assert "application/strategic-merge-patch+json" in patch["consumes"]
+    spec = doc["definitions"]["io.k8s.api.core.v1.Pod"]["properties"]["spec"]
+    assert spec["$ref"] == "#/definitions/io.k8s.api.core.v1.PodSpec" and "allOf" not in spec
+    st, hdrs, body = server.request("GET", "/openapi/v2", headers={
+        "Accept": "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"})
+    assert st == 200
+    assert hdrs["content-type"] == "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+    assert body.startswith(b"\n\x032.0\x12")  # Document{1 swagger "2.0", 2 info ...}
+    assert b"x-kubernetes-group-version-kind" in body and b"fieldValidation" in body
 
 
 @pytest.mark.parametrize("version", VERSIONS)
