@@ -108,12 +108,15 @@ MSG(WindowsSecurityContextOptions,
 
 MSG(SeccompProfile, F(1, "type", STRING, 0), F(2, "localhostProfile", STRING, KEEP));
 
+MSG(AppArmorProfile, F(1, "type", STRING, 0), F(2, "localhostProfile", STRING, KEEP));
+
 MSG(SecurityContext,
     M(1, "capabilities", Capabilities, 0), F(2, "privileged", BOOL, KEEP),
     M(3, "seLinuxOptions", SELinuxOptions, 0), M(10, "windowsOptions", WindowsSecurityContextOptions, 0),
     F(4, "runAsUser", INT64, KEEP), F(8, "runAsGroup", INT64, KEEP), F(5, "runAsNonRoot", BOOL, KEEP),
     F(6, "readOnlyRootFilesystem", BOOL, KEEP), F(7, "allowPrivilegeEscalation", BOOL, KEEP),
-    F(9, "procMount", STRING, KEEP), M(11, "seccompProfile", SeccompProfile, 0));
+    F(9, "procMount", STRING, KEEP), M(11, "seccompProfile", SeccompProfile, 0),
+    M(12, "appArmorProfile", AppArmorProfile, 0));
 
 MSG(Sysctl, F(1, "name", STRING, 0), F(2, "value", STRING, 0));
 
@@ -121,7 +124,8 @@ MSG(PodSecurityContext,
     M(1, "seLinuxOptions", SELinuxOptions, 0), M(8, "windowsOptions", WindowsSecurityContextOptions, 0),
     F(2, "runAsUser", INT64, KEEP), F(6, "runAsGroup", INT64, KEEP), F(3, "runAsNonRoot", BOOL, KEEP),
     F(4, "supplementalGroups", INT64, REP), F(5, "fsGroup", INT64, KEEP), M(7, "sysctls", Sysctl, REP),
-    F(9, "fsGroupChangePolicy", STRING, KEEP), M(10, "seccompProfile", SeccompProfile, 0));
+    F(9, "fsGroupChangePolicy", STRING, KEEP), M(10, "seccompProfile", SeccompProfile, 0),
+    M(11, "appArmorProfile", AppArmorProfile, 0));
 
 MSG(ExecAction, F(1, "command", STRING, REP));
 MSG(HTTPHeader, F(1, "name", STRING, 0), F(2, "value", STRING, KEEP));
@@ -138,6 +142,8 @@ MSG(Probe,
     F(7, "terminationGracePeriodSeconds", INT64, KEEP));
 MSG(Lifecycle, M(1, "postStart", Handler, 0), M(2, "preStop", Handler, 0));
 
+MSG(ContainerResizePolicy, F(1, "resourceName", STRING, 0), F(2, "restartPolicy", STRING, 0));
+
 MSG(Container,
     F(1, "name", STRING, 0), F(2, "image", STRING, 0), F(3, "command", STRING, REP),
     F(4, "args", STRING, REP), F(5, "workingDir", STRING, 0), M(6, "ports", ContainerPort, REP),
@@ -148,7 +154,11 @@ MSG(Container,
     F(13, "terminationMessagePath", STRING, 0),
     F(20, "terminationMessagePolicy", STRING, 0), F(14, "imagePullPolicy", STRING, 0),
     M(15, "securityContext", SecurityContext, 0), F(16, "stdin", BOOL, 0), F(17, "stdinOnce", BOOL, 0),
-    F(18, "tty", BOOL, 0));
+    F(18, "tty", BOOL, 0), M(23, "resizePolicy", ContainerResizePolicy, REP),
+    F(24, "restartPolicy", STRING, KEEP));
+
+/* EphemeralContainerCommon has Container's numbering. */
+MSG(EphemeralContainer, INLINE(1, Container), F(2, "targetContainerName", STRING, 0));
 
 MSG(EmptyDirVolumeSource, F(1, "medium", STRING, 0), F(2, "sizeLimit", QUANTITY, 0));
 
@@ -184,11 +194,28 @@ MSG(NFSVolumeSource, F(1, "server", STRING, 0), F(2, "path", STRING, 0), F(3, "r
 
 MSG(PersistentVolumeClaimVolumeSource, F(1, "claimName", STRING, 0), F(2, "readOnly", BOOL, 0));
 
+MSG(TypedObjectReference,
+    F(1, "apiGroup", STRING, KEEP), F(2, "kind", STRING, 0), F(3, "name", STRING, 0), F(4, "namespace", STRING, KEEP));
+MSG(VolumeResourceRequirements, F(1, "limits", QUANTITY, MAP), F(2, "requests", QUANTITY, MAP));
+MSG(PersistentVolumeClaimSpec,
+    F(1, "accessModes", STRING, REP), M(4, "selector", LabelSelector, 0),
+    M(2, "resources", VolumeResourceRequirements, 0), F(3, "volumeName", STRING, 0),
+    F(5, "storageClassName", STRING, KEEP), F(6, "volumeMode", STRING, KEEP),
+    M(7, "dataSource", TypedLocalObjectReference, 0), M(8, "dataSourceRef", TypedObjectReference, 0),
+    F(9, "volumeAttributesClassName", STRING, KEEP));
+MSG(PersistentVolumeClaim, M(1, "metadata", ObjectMeta, 0), M(2, "spec", PersistentVolumeClaimSpec, 0));
+MSG(PersistentVolumeClaimTemplate, M(1, "metadata", ObjectMeta, 0), M(2, "spec", PersistentVolumeClaimSpec, 0));
+MSG(EphemeralVolumeSource, M(1, "volumeClaimTemplate", PersistentVolumeClaimTemplate, 0));
+MSG(CSIVolumeSource,
+    F(1, "driver", STRING, 0), F(2, "readOnly", BOOL, KEEP), F(3, "fsType", STRING, KEEP),
+    F(4, "volumeAttributes", STRING, MAP), M(5, "nodePublishSecretRef", LocalObjectReference, 0));
+
 MSG(VolumeSource,
     M(1, "hostPath", HostPathVolumeSource, 0), M(2, "emptyDir", EmptyDirVolumeSource, 0),
     M(16, "downwardAPI", DownwardAPIVolumeSource, 0), M(26, "projected", ProjectedVolumeSource, 0), M(6, "secret", SecretVolumeSource, 0),
     M(7, "nfs", NFSVolumeSource, 0), M(10, "persistentVolumeClaim", PersistentVolumeClaimVolumeSource, 0),
-    M(19, "configMap", ConfigMapVolumeSource, 0));
+    M(19, "configMap", ConfigMapVolumeSource, 0), M(28, "csi", CSIVolumeSource, 0),
+    M(29, "ephemeral", EphemeralVolumeSource, 0));
 
 MSG(Volume, F(1, "name", STRING, 0), INLINE(2, VolumeSource));
 
@@ -237,6 +264,9 @@ MSG(TopologySpreadConstraint,
     F(1, "maxSkew", INT32, KEEP), F(2, "topologyKey", STRING, 0), F(3, "whenUnsatisfiable", STRING, 0),
     M(4, "labelSelector", LabelSelector, 0));
 
+MSG(PodOS, F(1, "name", STRING, 0));
+MSG(PodSchedulingGate, F(1, "name", STRING, 0));
+
 MSG(PodSpec,
     M(1, "volumes", Volume, REP), M(20, "initContainers", Container, REP), M(2, "containers", Container, REP),
     F(3, "restartPolicy", STRING, 0), F(4, "terminationGracePeriodSeconds", INT64, KEEP),
@@ -254,7 +284,8 @@ MSG(PodSpec,
     F(29, "runtimeClassName", STRING, KEEP), F(30, "enableServiceLinks", BOOL, KEEP),
     F(31, "preemptionPolicy", STRING, KEEP), F(32, "overhead", QUANTITY, MAP),
     M(33, "topologySpreadConstraints", TopologySpreadConstraint, REP),
-    F(35, "setHostnameAsFQDN", BOOL, KEEP));
+    F(35, "setHostnameAsFQDN", BOOL, KEEP), M(34, "ephemeralContainers", EphemeralContainer, REP),
+    M(36, "os", PodOS, 0), F(37, "hostUsers", BOOL, KEEP), M(38, "schedulingGates", PodSchedulingGate, REP));
 
 MSG(PodTemplateSpec, M(1, "metadata", ObjectMeta, 0), M(2, "spec", PodSpec, 0));
 
@@ -296,7 +327,7 @@ MSG(ServiceSpec,
     F(13, "publishNotReadyAddresses", BOOL, 0), M(14, "sessionAffinityConfig", SessionAffinityConfig, 0),
     F(19, "ipFamilies", STRING, REP), F(17, "ipFamilyPolicy", STRING, KEEP),
     F(20, "allocateLoadBalancerNodePorts", BOOL, KEEP), F(21, "loadBalancerClass", STRING, KEEP),
-    F(22, "internalTrafficPolicy", STRING, KEEP));
+    F(22, "internalTrafficPolicy", STRING, KEEP), F(23, "trafficDistribution", STRING, KEEP));
 
 MSG(Service, M(1, "metadata", ObjectMeta, 0), M(2, "spec", ServiceSpec, 0));
 
@@ -328,7 +359,7 @@ MSG(ReplicaSetSpec,
     F(1, "replicas", INT32, KEEP), F(4, "minReadySeconds", INT32, 0), M(2, "selector", LabelSelector, 0),
     M(3, "template", PodTemplateSpec, 0));
 MSG(ReplicaSet, M(1, "metadata", ObjectMeta, 0), M(2, "spec", ReplicaSetSpec, 0));
-/* volumeClaimTemplates (4) is not described: PersistentVolumeClaim is not in this table. */
+MSG(StatefulSetOrdinals, F(1, "start", INT32, 0));
 MSG(RollingUpdateStatefulSetStrategy, F(1, "partition", INT32, KEEP), F(2, "maxUnavailable", INTORSTRING, 0));
 MSG(StatefulSetUpdateStrategy, F(1, "type", STRING, 0), M(2, "rollingUpdate", RollingUpdateStatefulSetStrategy, 0));
 MSG(StatefulSetPersistentVolumeClaimRetentionPolicy, F(1, "whenDeleted", STRING, 0), F(2, "whenScaled", STRING, 0));
@@ -337,10 +368,21 @@ MSG(StatefulSetSpec,
     F(5, "serviceName", STRING, 0), F(6, "podManagementPolicy", STRING, 0),
     M(7, "updateStrategy", StatefulSetUpdateStrategy, 0), F(8, "revisionHistoryLimit", INT32, KEEP),
     F(9, "minReadySeconds", INT32, 0),
-    M(10, "persistentVolumeClaimRetentionPolicy", StatefulSetPersistentVolumeClaimRetentionPolicy, 0));
+    M(10, "persistentVolumeClaimRetentionPolicy", StatefulSetPersistentVolumeClaimRetentionPolicy, 0),
+    M(4, "volumeClaimTemplates", PersistentVolumeClaim, REP), M(11, "ordinals", StatefulSetOrdinals, 0));
 MSG(StatefulSet, M(1, "metadata", ObjectMeta, 0), M(2, "spec", StatefulSetSpec, 0));
 
 /* ---- batch/v1 ---- */
+
+MSG(PodFailurePolicyOnExitCodesRequirement,
+    F(1, "containerName", STRING, KEEP), F(2, "operator", STRING, 0), F(3, "values", INT32, REP));
+MSG(PodFailurePolicyOnPodConditionsPattern, F(1, "type", STRING, 0), F(2, "status", STRING, 0));
+MSG(PodFailurePolicyRule,
+    F(1, "action", STRING, 0), M(2, "onExitCodes", PodFailurePolicyOnExitCodesRequirement, 0),
+    M(3, "onPodConditions", PodFailurePolicyOnPodConditionsPattern, REP));
+MSG(PodFailurePolicy, M(1, "rules", PodFailurePolicyRule, REP));
+MSG(SuccessPolicyRule, F(1, "succeededIndexes", STRING, KEEP), F(2, "succeededCount", INT32, KEEP));
+MSG(SuccessPolicy, M(1, "rules", SuccessPolicyRule, REP));
 
 MSG(JobSpec,
     F(1, "parallelism", INT32, KEEP), F(2, "completions", INT32, KEEP),
@@ -349,7 +391,8 @@ MSG(JobSpec,
     M(4, "selector", LabelSelector, 0), F(5, "manualSelector", BOOL, KEEP),
     M(6, "template", PodTemplateSpec, 0), F(8, "ttlSecondsAfterFinished", INT32, KEEP),
     F(9, "completionMode", STRING, KEEP), F(10, "suspend", BOOL, KEEP),
-    F(14, "podReplacementPolicy", STRING, KEEP), F(15, "managedBy", STRING, KEEP));
+    F(14, "podReplacementPolicy", STRING, KEEP), F(15, "managedBy", STRING, KEEP),
+    M(11, "podFailurePolicy", PodFailurePolicy, 0), M(16, "successPolicy", SuccessPolicy, 0));
 MSG(Job, M(1, "metadata", ObjectMeta, 0), M(2, "spec", JobSpec, 0));
 MSG(JobTemplateSpec, M(1, "metadata", ObjectMeta, 0), M(2, "spec", JobSpec, 0));
 MSG(CronJobSpec,
@@ -564,6 +607,7 @@ static const struct {
 	{ "v1", "Node", &Node },
 	{ "v1", "ComponentStatus", &ComponentStatus },
 	{ "v1", "Binding", &Binding },
+	{ "v1", "PersistentVolumeClaim", &PersistentVolumeClaim },
 	{ "apps/v1", "ControllerRevision", &ControllerRevision },
 	{ "coordination.k8s.io/v1", "Lease", &Lease },
 	{ "discovery.k8s.io/v1", "EndpointSlice", &EndpointSlice },
@@ -723,6 +767,25 @@ static const kube_protobuf_schema_def_t defs[] = {
 	{ &NonResourceAttributes, "io.k8s.api.authorization.v1.NonResourceAttributes" },
 	{ &SelfSubjectAccessReviewSpec, "io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec" },
 	{ &SelfSubjectAccessReview, "io.k8s.api.authorization.v1.SelfSubjectAccessReview" },
+	{ &AppArmorProfile, "io.k8s.api.core.v1.AppArmorProfile" },
+	{ &ContainerResizePolicy, "io.k8s.api.core.v1.ContainerResizePolicy" },
+	{ &EphemeralContainer, "io.k8s.api.core.v1.EphemeralContainer" },
+	{ &TypedObjectReference, "io.k8s.api.core.v1.TypedObjectReference" },
+	{ &VolumeResourceRequirements, "io.k8s.api.core.v1.VolumeResourceRequirements" },
+	{ &PersistentVolumeClaimSpec, "io.k8s.api.core.v1.PersistentVolumeClaimSpec" },
+	{ &PersistentVolumeClaim, "io.k8s.api.core.v1.PersistentVolumeClaim" },
+	{ &PersistentVolumeClaimTemplate, "io.k8s.api.core.v1.PersistentVolumeClaimTemplate" },
+	{ &EphemeralVolumeSource, "io.k8s.api.core.v1.EphemeralVolumeSource" },
+	{ &CSIVolumeSource, "io.k8s.api.core.v1.CSIVolumeSource" },
+	{ &PodOS, "io.k8s.api.core.v1.PodOS" },
+	{ &PodSchedulingGate, "io.k8s.api.core.v1.PodSchedulingGate" },
+	{ &StatefulSetOrdinals, "io.k8s.api.apps.v1.StatefulSetOrdinals" },
+	{ &PodFailurePolicyOnExitCodesRequirement, "io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement" },
+	{ &PodFailurePolicyOnPodConditionsPattern, "io.k8s.api.batch.v1.PodFailurePolicyOnPodConditionsPattern" },
+	{ &PodFailurePolicyRule, "io.k8s.api.batch.v1.PodFailurePolicyRule" },
+	{ &PodFailurePolicy, "io.k8s.api.batch.v1.PodFailurePolicy" },
+	{ &SuccessPolicyRule, "io.k8s.api.batch.v1.SuccessPolicyRule" },
+	{ &SuccessPolicy, "io.k8s.api.batch.v1.SuccessPolicy" },
 	{ &EventSource, "io.k8s.api.core.v1.EventSource" },
 	{ &EventSeries, "io.k8s.api.core.v1.EventSeries" },
 	{ &Event, "io.k8s.api.core.v1.Event" },

@@ -78,6 +78,8 @@ const kube_schema_note_t kube_schema_notes[] = {
 	D("PodSpec", "priorityClassName", "If specified, indicates the pod's priority through a PriorityClass name."),
 	D("PodSpec", "priority", "The priority value, filled in from priorityClassName by the admission controller."),
 	D("PodSpec", "enableServiceLinks", "Indicates whether information about services should be injected into pod's environment variables. Defaults to true."),
+	L("PodSpec", "ephemeralContainers", "name", "merge", "List of ephemeral containers run in this pod, added through the ephemeralcontainers subresource for debugging."),
+	L("PodSpec", "schedulingGates", "name", "merge", "A list of opaque values that, while present, keep the pod from being scheduled."),
 	L("PodSpec", "topologySpreadConstraints", "topologyKey", "merge", "Describes how a group of pods ought to spread across topology domains."),
 	D("Container", NULL, "A single application container that you want to run within a pod."),
 	R("Container", "name", "Name of the container specified as a DNS_LABEL. Each container in a pod must have a unique name. Cannot be updated."),
