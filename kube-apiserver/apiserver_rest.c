@@ -9,6 +9,7 @@
 #include "apiserver.h"
 #include "apiserver_defaults.h"
 #include "apiserver_fields.h"
+#include "apiserver_openapi_apply.h"
 #include "apiserver_openapi_fields.h"
 #include "apiserver_route.h"
 #include "apiserver_table.h"
@@ -62,6 +63,9 @@ typedef struct op {
 	kube_buf_t out;
 	char *warning; /* Warning header texts, newline separated */
 	apiserver_field_validation_t fv;
+	/* server-side apply */
+	bool apply, force;
+	char *manager;
 } op_t;
 
 /* ---- small helpers ---- */
@@ -132,6 +136,7 @@ static void op_free(op_t *op)
 	kube_status_free(op->st);
 	kube_buf_clear(&op->out);
 	kube_free(op->warning);
+	kube_free(op->manager);
 	kube_free(op);
 }
 
@@ -790,7 +795,13 @@ static cJSON *mutate(op_t *op, const cJSON *cur)
 
 		if (sub && strcmp(sub, "scale") == 0)
 			base = scale = scale_of(op, cur);
-		if (strcmp(op->patch_type, "application/json-patch+json") == 0) {
+		if (op->apply) {
+			input = apiserver_apply(op->k, base, op->body, op->manager, op->force, op->route.name, &op->st);
+			if (!input) {
+				cJSON_Delete(scale);
+				return NULL;
+			}
+		} else if (strcmp(op->patch_type, "application/json-patch+json") == 0) {
 			if (kube_json_patch_apply(base, op->body, &input, &err) < 0) {
 				op->st = kube_status_new(422, "Invalid", "%s", err ? err : "invalid JSON patch");
 				kube_free(err);
@@ -900,6 +911,47 @@ static bool finalizers_empty(const cJSON *obj)
 	return !f || cJSON_GetArraySize(f) == 0;
 }
 
+static void create_when_fresh(void *arg);
+
+static void apply_create_cb(void *arg)
+{
+	op_t *op = arg;
+
+	apiserver_cache_when_fresh(op->s, create_when_fresh, op);
+}
+
+/* Worker: server-side apply of an absent object creates it (201). */
+static void apply_create(op_t *op)
+{
+	const char *name = kube_json_get_str(op->body, "metadata.name");
+	cJSON *obj;
+
+	if (name && strcmp(name, op->route.name) != 0) {
+		op->st = kube_status_bad_request("the name of the object (%s) does not match the name on the URL (%s)",
+						 name, op->route.name);
+		op_post(op);
+		return;
+	}
+	obj = apiserver_apply(op->k, NULL, op->body, op->manager, op->force, op->route.name, &op->st);
+	if (!obj) {
+		op_post(op);
+		return;
+	}
+	kube_json_set_str(obj, "metadata.name", op->route.name);
+	KUBE_FREE(op->warning);
+	op->st = apiserver_field_validation_check(op->k, obj, op->fv, true, &op->warning);
+	if (op->st) {
+		cJSON_Delete(obj);
+		op_post(op);
+		return;
+	}
+	cJSON_Delete(op->body);
+	op->body = obj;
+	KUBE_FREE(op->key);
+	op->kind = OP_CREATE;
+	kube_loop_post(op->s->base, apply_create_cb, op);
+}
+
 /* Worker: read, change, compare-and-swap, retrying on conflicts. */
 static void do_update(void *arg)
 {
@@ -913,6 +965,10 @@ static void do_update(void *arg)
 		int64_t rev = 0;
 		int r = kube_store_get(s->store, op->key, &kv);
 
+		if (r == -ENOENT && op->apply && !op->route.subresource) {
+			apply_create(op);
+			return;
+		}
 		if (r < 0) {
 			op->st = store_error(op, r, op->route.name);
 			break;
@@ -1913,13 +1969,28 @@ void apiserver_rest_handle(apiserver_t *s, kube_http_req_t *req, const char *pat
 			op->patch_type = kube_strdup(ct ? ct : "");
 			if ((semi = strchr(op->patch_type, ';')))
 				*semi = '\0';
+			op->apply = strcmp(op->patch_type, "application/apply-patch+yaml") == 0;
 			if (strcmp(op->patch_type, "application/merge-patch+json") != 0 &&
 			    strcmp(op->patch_type, "application/strategic-merge-patch+json") != 0 &&
-			    strcmp(op->patch_type, "application/json-patch+json") != 0) {
+			    strcmp(op->patch_type, "application/json-patch+json") != 0 && !op->apply) {
 				op->st = kube_status_new(415, "UnsupportedMediaType",
-							 "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json");
+							 "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json");
 				op_finish(op);
 				return;
+			}
+			if (op->apply) {
+				const char *fm = kube_http_req_query_param(req, "fieldManager");
+				if (!fm || !*fm) {
+					op->st = kube_status_new(422, "Invalid",
+								 "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+					kube_status_set_details(op->st, "", "meta.k8s.io", "PatchOptions");
+					kube_status_add_cause(op->st, "FieldValueRequired", "fieldManager",
+							      "Required value: is required for apply patch");
+					op_finish(op);
+					return;
+				}
+				op->manager = kube_strdup(fm);
+				op->force = param_true(kube_http_req_query_param(req, "force"));
 			}
 			op->kind = OP_PATCH;
 		} else {
