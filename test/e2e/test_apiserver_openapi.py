@@ -266,3 +266,64 @@ def test_explain(server, tmp_path, version):
 
     out = k("explain", "services.spec.type")
     assert "Determines how the Service is exposed." in out
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_server_side_apply(server, ns, tmp_path, version):
+    k = kctl_for(server, tmp_path, version)
+    f = write(tmp_path, "app.yaml", manifest())
+    out = k("apply", "--server-side", "-n", ns, "-f", f)
+    assert out.splitlines() == ["deployment.apps/web serverside-applied", "service/web serverside-applied",
+                                "configmap/cfg serverside-applied"]
+    dep = k.json("get", "-n", ns, "deployment", "web", "--show-managed-fields")
+    (mf,) = dep["metadata"]["managedFields"]
+    assert (mf["manager"], mf["operation"], mf["fieldsType"]) == ("kubectl", "Apply", "FieldsV1")
+    assert "f:replicas" in mf["fieldsV1"]["f:spec"]
+    assert 'k:{"name":"web"}' in mf["fieldsV1"]["f:spec"]["f:template"]["f:spec"]["f:containers"]
+
+    f2 = write(tmp_path, "app2.yaml", manifest("1.26", "two"))
+    assert "deployment.apps/web serverside-applied" in k("apply", "--server-side", "-n", ns, "-f", f2)
+    c = k.json("get", "-n", ns, "deployment", "web")["spec"]["template"]["spec"]["containers"]
+    assert c[0]["image"] == "nginx:1.26" and c[0]["env"] == [{"name": "A", "value": "1"}]
+
+    # another manager changing an owned field: a conflict, unless forced
+    f3 = write(tmp_path, "app3.yaml", manifest("1.27", "two"))
+    r = k.run("apply", "--server-side", "--field-manager=other", "-n", ns, "-f", f3, check=False)
+    assert r.returncode == 1
+    assert ('Apply failed with 1 conflict: conflict with "kubectl" using apps/v1: '
+            '.spec.template.spec.containers[name="web"].image') in r.stderr
+    out = k("apply", "--server-side", "--field-manager=other", "--force-conflicts", "-n", ns, "-f", f3)
+    assert "deployment.apps/web serverside-applied" in out
+    dep = k.json("get", "-n", ns, "deployment", "web", "--show-managed-fields")
+    assert dep["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27"
+    assert sorted(m["manager"] for m in dep["metadata"]["managedFields"]) == ["kubectl", "other"]
+
+    # dry run: nothing changes
+    f4 = write(tmp_path, "app4.yaml", manifest("1.28", "two"))
+    out = k("apply", "--server-side", "--force-conflicts", "--dry-run=server", "-n", ns, "-f", f4)
+    assert "deployment.apps/web serverside-applied (server dry run)" in out
+    assert k.json("get", "-n", ns, "deployment", "web")["spec"]["template"]["spec"]["containers"][0]["image"] == \
+        "nginx:1.27"
+
+
+def test_server_side_apply_raw(server, ns):
+    path = "/api/v1/namespaces/%s/configmaps/raw" % ns
+    yaml_ct = {"Content-Type": "application/apply-patch+yaml"}
+    body = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: raw\ndata:\n  a: '1'\n  b: '2'\n"
+    st, _, data = server.request("PATCH", path, body, yaml_ct)
+    status = json.loads(data)
+    assert (st, status["reason"]) == (422, "Invalid")
+    assert "fieldManager: Required value" in status["message"]
+    st, _, data = server.request("PATCH", path + "?fieldManager=m1", body, yaml_ct)
+    assert st == 201 and json.loads(data)["data"] == {"a": "1", "b": "2"}
+    # dropping a field the manager applied removes it
+    st, _, data = server.request("PATCH", path + "?fieldManager=m1",
+                                 body.replace("  b: '2'\n", "").replace("'1'", "'3'"), yaml_ct)
+    assert st == 200 and json.loads(data)["data"] == {"a": "3"}
+    st, _, data = server.request("PATCH", path + "?fieldManager=m2", body.replace("'1'", "'9'"), yaml_ct)
+    status = json.loads(data)
+    assert (st, status["reason"]) == (409, "Conflict")
+    assert status["details"]["causes"] == [{"reason": "FieldManagerConflict",
+                                            "message": 'conflict with "m1" using v1', "field": ".data.a"}]
+    st, _, data = server.request("PATCH", path + "?fieldManager=m2&force=true", body.replace("'1'", "'9'"), yaml_ct)
+    assert st == 200 and json.loads(data)["data"] == {"a": "9", "b": "2"}
