@@ -68,12 +68,15 @@ static cJSON *set_of(const kube_protobuf_message_t *m, const cJSON *obj)
 	cJSON *s = cJSON_CreateObject();
 	const cJSON *c;
 
+	if (!cJSON_IsObject(obj))
+		return s;
 	cJSON_ArrayForEach(c, obj) {
 		const kube_protobuf_message_t *owner = NULL;
-		const kube_protobuf_field_t *f = m ? kube_schema_field(m, c->string, &owner) : NULL;
+		const kube_protobuf_field_t *f;
 		char *k;
 		if (!c->string || cJSON_IsNull(c))
 			continue;
+		f = m ? kube_schema_field(m, c->string, &owner) : NULL;
 		k = kube_asprintf("f:%s", c->string);
 		cJSON_AddItemToObject(s, k, field_set(owner, f, c));
 		kube_free(k);
