@@ -282,6 +282,12 @@ static char *add_kind(cJSON *schemas, const kube_kind_t *k)
 	p = cJSON_GetObjectItemCaseSensitive(props, "metadata");
 	if (!cJSON_GetObjectItemCaseSensitive(p, "description"))
 		add_str(p, "description", "Standard object's metadata.");
+	p = cJSON_GetObjectItemCaseSensitive(props, "spec");
+	if (p && !cJSON_GetObjectItemCaseSensitive(p, "description")) {
+		char *d = kube_asprintf("Specification of the desired behavior of the %s.", k->kind);
+		add_str(p, "description", d);
+		kube_free(d);
+	}
 	if (!m) {
 		p = cJSON_CreateObject();
 		add_str(p, "type", "object");

@@ -596,6 +596,36 @@ MSG(NetworkPolicySpec,
     M(3, "egress", NetworkPolicyEgressRule, REP), F(4, "policyTypes", STRING, REP));
 MSG(NetworkPolicy, M(1, "metadata", ObjectMeta, 0), M(2, "spec", NetworkPolicySpec, 0));
 
+/* autoscaling/v2 (V2 prefixes keep the names apart from autoscaling/v1's) */
+MSG(V2CrossVersionObjectReference,
+    F(1, "kind", STRING, 0), F(2, "name", STRING, 0), F(3, "apiVersion", STRING, 0));
+MSG(MetricTarget,
+    F(1, "type", STRING, 0), F(2, "value", QUANTITY, 0), F(3, "averageValue", QUANTITY, 0),
+    F(4, "averageUtilization", INT32, KEEP));
+MSG(MetricIdentifier, F(1, "name", STRING, 0), M(2, "selector", LabelSelector, 0));
+MSG(ResourceMetricSource, F(1, "name", STRING, 0), M(2, "target", MetricTarget, 0));
+MSG(ContainerResourceMetricSource,
+    F(1, "name", STRING, 0), M(2, "target", MetricTarget, 0), F(3, "container", STRING, 0));
+MSG(PodsMetricSource, M(1, "metric", MetricIdentifier, 0), M(2, "target", MetricTarget, 0));
+MSG(ObjectMetricSource,
+    M(1, "describedObject", V2CrossVersionObjectReference, 0), M(2, "target", MetricTarget, 0),
+    M(3, "metric", MetricIdentifier, 0));
+MSG(ExternalMetricSource, M(1, "metric", MetricIdentifier, 0), M(2, "target", MetricTarget, 0));
+MSG(MetricSpec,
+    F(1, "type", STRING, 0), M(2, "object", ObjectMetricSource, 0), M(3, "pods", PodsMetricSource, 0),
+    M(4, "resource", ResourceMetricSource, 0), M(7, "containerResource", ContainerResourceMetricSource, 0),
+    M(5, "external", ExternalMetricSource, 0));
+MSG(HPAScalingPolicy, F(1, "type", STRING, 0), F(2, "value", INT32, 0), F(3, "periodSeconds", INT32, 0));
+MSG(HPAScalingRules,
+    F(3, "stabilizationWindowSeconds", INT32, KEEP), F(1, "selectPolicy", STRING, KEEP),
+    M(2, "policies", HPAScalingPolicy, REP));
+MSG(HorizontalPodAutoscalerBehavior, M(1, "scaleUp", HPAScalingRules, 0), M(2, "scaleDown", HPAScalingRules, 0));
+MSG(V2HorizontalPodAutoscalerSpec,
+    M(1, "scaleTargetRef", V2CrossVersionObjectReference, 0), F(2, "minReplicas", INT32, KEEP),
+    F(3, "maxReplicas", INT32, KEEP), M(4, "metrics", MetricSpec, REP),
+    M(5, "behavior", HorizontalPodAutoscalerBehavior, 0));
+MSG(V2HorizontalPodAutoscaler, M(1, "metadata", ObjectMeta, 0), M(2, "spec", V2HorizontalPodAutoscalerSpec, 0));
+
 static const struct {
 	const char *api_version;
 	const char *kind;
@@ -612,6 +642,7 @@ static const struct {
 	{ "coordination.k8s.io/v1", "Lease", &Lease },
 	{ "discovery.k8s.io/v1", "EndpointSlice", &EndpointSlice },
 	{ "networking.k8s.io/v1", "NetworkPolicy", &NetworkPolicy },
+	{ "autoscaling/v2", "HorizontalPodAutoscaler", &V2HorizontalPodAutoscaler },
 };
 
 const kube_protobuf_message_t *kube_protobuf_schema_lookup_any(const char *api_version, const char *kind)
@@ -818,6 +849,20 @@ static const kube_protobuf_schema_def_t defs[] = {
 	{ &NetworkPolicyEgressRule, "io.k8s.api.networking.v1.NetworkPolicyEgressRule" },
 	{ &NetworkPolicySpec, "io.k8s.api.networking.v1.NetworkPolicySpec" },
 	{ &NetworkPolicy, "io.k8s.api.networking.v1.NetworkPolicy" },
+	{ &V2CrossVersionObjectReference, "io.k8s.api.autoscaling.v2.CrossVersionObjectReference" },
+	{ &MetricTarget, "io.k8s.api.autoscaling.v2.MetricTarget" },
+	{ &MetricIdentifier, "io.k8s.api.autoscaling.v2.MetricIdentifier" },
+	{ &ResourceMetricSource, "io.k8s.api.autoscaling.v2.ResourceMetricSource" },
+	{ &ContainerResourceMetricSource, "io.k8s.api.autoscaling.v2.ContainerResourceMetricSource" },
+	{ &PodsMetricSource, "io.k8s.api.autoscaling.v2.PodsMetricSource" },
+	{ &ObjectMetricSource, "io.k8s.api.autoscaling.v2.ObjectMetricSource" },
+	{ &ExternalMetricSource, "io.k8s.api.autoscaling.v2.ExternalMetricSource" },
+	{ &MetricSpec, "io.k8s.api.autoscaling.v2.MetricSpec" },
+	{ &HPAScalingPolicy, "io.k8s.api.autoscaling.v2.HPAScalingPolicy" },
+	{ &HPAScalingRules, "io.k8s.api.autoscaling.v2.HPAScalingRules" },
+	{ &HorizontalPodAutoscalerBehavior, "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior" },
+	{ &V2HorizontalPodAutoscalerSpec, "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec" },
+	{ &V2HorizontalPodAutoscaler, "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler" },
 };
 
 const kube_protobuf_schema_def_t *kube_protobuf_schema_defs(size_t *ret_count)
