@@ -3,6 +3,7 @@ real kubectl (1.27, 1.32, 1.33) at its default --validate=strict."""
 import json
 import os
 import re
+import subprocess
 
 import pytest
 
@@ -327,3 +328,53 @@ def test_server_side_apply_raw(server, ns):
                                             "message": 'conflict with "m1" using v1', "field": ".data.a"}]
     st, _, data = server.request("PATCH", path + "?fieldManager=m2&force=true", body.replace("'1'", "'9'"), yaml_ct)
     assert st == 200 and json.loads(data)["data"] == {"a": "9", "b": "2"}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_strategic_merge_patch_commands(server, ns, tmp_path, version):
+    """kubectl set image / patch / edit / apply --dry-run=server send strategic merge patches."""
+    k = kctl_for(server, tmp_path, version)
+    f = write(tmp_path, "app.yaml", manifest().replace(
+        "        env:\n", "      - name: side\n        image: busybox\n        env:\n", 1))
+    k("apply", "-n", ns, "-f", f)
+
+    def containers():
+        return k.json("get", "-n", ns, "deployment", "web")["spec"]["template"]["spec"]["containers"]
+
+    out = k("set", "image", "-n", ns, "deployment/web", "web=nginx:1.30")
+    assert out.strip() == "deployment.apps/web image updated"
+    c = containers()
+    assert [x["name"] for x in c] == ["web", "side"]
+    assert c[0]["image"] == "nginx:1.30" and c[0]["ports"] == [{"containerPort": 80, "protocol": "TCP"}]
+    assert c[1]["image"] == "busybox" and c[1]["env"] == [{"name": "A", "value": "1"}]
+
+    patch = {"spec": {"template": {"spec": {"containers": [
+        {"name": "side", "env": [{"name": "B", "value": "2"}]},
+        {"name": "web", "ports": [{"containerPort": 443}]}]}}}}
+    out = k("patch", "-n", ns, "deployment", "web", "-p", json.dumps(patch))
+    assert out.strip() == "deployment.apps/web patched"
+    c = containers()
+    assert [x["name"] for x in c] == ["web", "side"]
+    assert [p["containerPort"] for p in c[0]["ports"]] == [80, 443]
+    assert c[1]["env"] == [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]
+
+    delete = {"spec": {"template": {"spec": {"containers": [{"name": "side", "$patch": "delete"}]}}}}
+    k("patch", "-n", ns, "deployment", "web", "-p", json.dumps(delete))
+    assert [x["name"] for x in containers()] == ["web"]
+
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nsed -i 's/image: nginx:1.30/image: nginx:1.31/' \"$1\"\n")
+    editor.chmod(0o755)
+    env = dict(os.environ, HOME=k.cache_dir, KUBECONFIG=os.devnull, EDITOR=str(editor), KUBE_EDITOR=str(editor))
+    p = subprocess.run([k.exe, "-s", server.url, "--cache-dir", k.cache_dir, "edit", "-n", ns, "deployment/web"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "deployment.apps/web edited"
+    c = containers()
+    assert c[0]["image"] == "nginx:1.31" and [x["containerPort"] for x in c[0]["ports"]] == [80, 443]
+
+    # client-side apply with a server dry run changes nothing
+    f2 = write(tmp_path, "app2.yaml", manifest("1.40", "dry"))
+    out = k("apply", "-n", ns, "-f", f2, "--dry-run=server")
+    assert "deployment.apps/web configured (server dry run)" in out
+    assert containers()[0]["image"] == "nginx:1.31"
