@@ -245,12 +245,13 @@ static void add_gvk(cJSON *o, const char *key, const kube_kind_t *k, bool list)
 static char *add_kind(cJSON *schemas, const kube_kind_t *k)
 {
 	kube_buf_t av = KUBE_BUF_INIT;
-	const kube_protobuf_message_t *m;
+	const kube_protobuf_message_t *m, *status_msg;
 	char *pkg = package_of(k->group, k->version), *def = kube_asprintf("%s.%s", pkg, k->kind);
 	cJSON *s, *props, *p;
 
 	kube_kinds_api_version(k, &av);
 	m = kube_schema_for(av.data, k->kind);
+	status_msg = kube_protobuf_schema_status(av.data, k->kind);
 	kube_buf_clear(&av);
 	kube_free(pkg);
 	if (cJSON_GetObjectItemCaseSensitive(schemas, def))
@@ -295,7 +296,13 @@ static char *add_kind(cJSON *schemas, const kube_kind_t *k)
 		add_str(p, "description", "Specification of the desired behavior.");
 		cJSON_AddItemToObject(props, "spec", p);
 	}
-	if (kube_kinds_subresource(k, "status")) {
+	if (status_msg) {
+		const char *sdef = add_message(schemas, status_msg);
+		p = ref_schema(sdef ? sdef : "io.k8s.unknown");
+		add_str(p, "description", "Most recently observed status, populated by the system. Read-only.");
+		cJSON_AddItemToObject(p, "default", cJSON_CreateObject());
+		cJSON_AddItemToObject(props, "status", p);
+	} else if (kube_kinds_subresource(k, "status")) {
 		p = cJSON_CreateObject();
 		add_str(p, "description", "Most recently observed status, populated by the system. Read-only.");
 		add_str(p, "type", "object");

@@ -102,6 +102,9 @@ const kube_protobuf_message_t *kube_protobuf_schema_lookup(const char *api_versi
  * field validation. The decoder keeps using kube_protobuf_schema_lookup(). */
 const kube_protobuf_message_t *kube_protobuf_schema_lookup_any(const char *api_version, const char *kind);
 
+/* The status message of a kind, for OpenAPI only (NULL when not described). */
+const kube_protobuf_message_t *kube_protobuf_schema_status(const char *api_version, const char *kind);
+
 /* Every message of the schema with its upstream definition name, e.g.
  * "io.k8s.api.core.v1.Container" (OpenAPI component names). */
 typedef struct kube_protobuf_schema_def {

@@ -657,6 +657,104 @@ const kube_protobuf_message_t *kube_protobuf_schema_lookup_any(const char *api_v
 	return NULL;
 }
 
+/* ---- status messages: OpenAPI only (kubectl explain <kind>.status). The
+ * decoder does not use them: the kinds' tables above stay as they were, and
+ * field validation leaves status alone. ---- */
+
+MSG(PodCondition,
+    F(1, "type", STRING, 0), F(2, "status", STRING, 0), F(3, "lastProbeTime", TIME, 0),
+    F(4, "lastTransitionTime", TIME, 0), F(5, "reason", STRING, 0), F(6, "message", STRING, 0));
+MSG(ContainerStateWaiting, F(1, "reason", STRING, 0), F(2, "message", STRING, 0));
+MSG(ContainerStateRunning, F(1, "startedAt", TIME, 0));
+MSG(ContainerStateTerminated,
+    F(1, "exitCode", INT32, KEEP), F(2, "signal", INT32, 0), F(3, "reason", STRING, 0), F(4, "message", STRING, 0),
+    F(5, "startedAt", TIME, 0), F(6, "finishedAt", TIME, 0), F(7, "containerID", STRING, 0));
+MSG(ContainerState,
+    M(1, "waiting", ContainerStateWaiting, 0), M(2, "running", ContainerStateRunning, 0),
+    M(3, "terminated", ContainerStateTerminated, 0));
+MSG(ContainerStatus,
+    F(1, "name", STRING, 0), M(2, "state", ContainerState, 0), M(3, "lastState", ContainerState, 0),
+    F(4, "ready", BOOL, KEEP), F(5, "restartCount", INT32, KEEP), F(6, "image", STRING, 0),
+    F(7, "imageID", STRING, 0), F(8, "containerID", STRING, 0), F(9, "started", BOOL, KEEP));
+MSG(PodIP, F(1, "ip", STRING, 0));
+MSG(HostIP, F(1, "ip", STRING, 0));
+MSG(PodStatus,
+    F(1, "phase", STRING, 0), M(2, "conditions", PodCondition, REP), F(3, "message", STRING, 0),
+    F(4, "reason", STRING, 0), F(11, "nominatedNodeName", STRING, 0), F(5, "hostIP", STRING, 0),
+    M(16, "hostIPs", HostIP, REP), F(6, "podIP", STRING, 0), M(12, "podIPs", PodIP, REP),
+    F(7, "startTime", TIME, 0), M(10, "initContainerStatuses", ContainerStatus, REP),
+    M(8, "containerStatuses", ContainerStatus, REP), F(9, "qosClass", STRING, 0),
+    M(13, "ephemeralContainerStatuses", ContainerStatus, REP));
+
+MSG(DeploymentCondition,
+    F(1, "type", STRING, 0), F(2, "status", STRING, 0), F(6, "lastUpdateTime", TIME, 0),
+    F(7, "lastTransitionTime", TIME, 0), F(4, "reason", STRING, 0), F(5, "message", STRING, 0));
+MSG(DeploymentStatus,
+    F(1, "observedGeneration", INT64, 0), F(2, "replicas", INT32, 0), F(3, "updatedReplicas", INT32, 0),
+    F(7, "readyReplicas", INT32, 0), F(4, "availableReplicas", INT32, 0), F(5, "unavailableReplicas", INT32, 0),
+    M(6, "conditions", DeploymentCondition, REP), F(8, "collisionCount", INT32, KEEP));
+MSG(ReplicaSetCondition,
+    F(1, "type", STRING, 0), F(2, "status", STRING, 0), F(3, "lastTransitionTime", TIME, 0),
+    F(4, "reason", STRING, 0), F(5, "message", STRING, 0));
+MSG(ReplicaSetStatus,
+    F(1, "replicas", INT32, KEEP), F(2, "fullyLabeledReplicas", INT32, 0), F(4, "readyReplicas", INT32, 0),
+    F(5, "availableReplicas", INT32, 0), F(3, "observedGeneration", INT64, 0),
+    M(6, "conditions", ReplicaSetCondition, REP));
+
+MSG(JobCondition,
+    F(1, "type", STRING, 0), F(2, "status", STRING, 0), F(3, "lastProbeTime", TIME, 0),
+    F(4, "lastTransitionTime", TIME, 0), F(5, "reason", STRING, 0), F(6, "message", STRING, 0));
+MSG(JobStatus,
+    M(1, "conditions", JobCondition, REP), F(2, "startTime", TIME, 0), F(3, "completionTime", TIME, 0),
+    F(4, "active", INT32, 0), F(5, "succeeded", INT32, 0), F(6, "failed", INT32, 0),
+    F(7, "completedIndexes", STRING, 0), F(9, "ready", INT32, KEEP));
+
+MSG(NamespaceCondition,
+    F(1, "type", STRING, 0), F(2, "status", STRING, 0), F(4, "lastTransitionTime", TIME, 0),
+    F(5, "reason", STRING, 0), F(6, "message", STRING, 0));
+MSG(NamespaceStatus, F(1, "phase", STRING, 0), M(2, "conditions", NamespaceCondition, REP));
+
+MSG(NodeCondition,
+    F(1, "type", STRING, 0), F(2, "status", STRING, 0), F(3, "lastHeartbeatTime", TIME, 0),
+    F(4, "lastTransitionTime", TIME, 0), F(5, "reason", STRING, 0), F(6, "message", STRING, 0));
+MSG(NodeAddress, F(1, "type", STRING, 0), F(2, "address", STRING, 0));
+MSG(DaemonEndpoint, F(1, "Port", INT32, KEEP));
+MSG(NodeDaemonEndpoints, M(1, "kubeletEndpoint", DaemonEndpoint, 0));
+MSG(NodeSystemInfo,
+    F(1, "machineID", STRING, 0), F(2, "systemUUID", STRING, 0), F(3, "bootID", STRING, 0),
+    F(4, "kernelVersion", STRING, 0), F(5, "osImage", STRING, 0), F(6, "containerRuntimeVersion", STRING, 0),
+    F(7, "kubeletVersion", STRING, 0), F(8, "kubeProxyVersion", STRING, 0), F(9, "operatingSystem", STRING, 0),
+    F(10, "architecture", STRING, 0));
+MSG(ContainerImage, F(1, "names", STRING, REP), F(2, "sizeBytes", INT64, 0));
+MSG(NodeStatus,
+    F(1, "capacity", QUANTITY, MAP), F(2, "allocatable", QUANTITY, MAP), F(3, "phase", STRING, 0),
+    M(4, "conditions", NodeCondition, REP), M(5, "addresses", NodeAddress, REP),
+    M(6, "daemonEndpoints", NodeDaemonEndpoints, 0), M(7, "nodeInfo", NodeSystemInfo, 0),
+    M(8, "images", ContainerImage, REP), F(9, "volumesInUse", STRING, REP));
+
+static const struct {
+	const char *api_version;
+	const char *kind;
+	const kube_protobuf_message_t *message;
+} status_of[] = {
+	{ "v1", "Pod", &PodStatus },
+	{ "v1", "Namespace", &NamespaceStatus },
+	{ "v1", "Node", &NodeStatus },
+	{ "apps/v1", "Deployment", &DeploymentStatus },
+	{ "apps/v1", "ReplicaSet", &ReplicaSetStatus },
+	{ "batch/v1", "Job", &JobStatus },
+};
+
+const kube_protobuf_message_t *kube_protobuf_schema_status(const char *api_version, const char *kind)
+{
+	if (!api_version || !kind)
+		return NULL;
+	for (size_t i = 0; i < sizeof(status_of) / sizeof(status_of[0]); i++)
+		if (strcmp(status_of[i].api_version, api_version) == 0 && strcmp(status_of[i].kind, kind) == 0)
+			return status_of[i].message;
+	return NULL;
+}
+
 /* ---- upstream definition names (OpenAPI components), one per message ---- */
 
 static const kube_protobuf_schema_def_t defs[] = {
@@ -863,6 +961,30 @@ static const kube_protobuf_schema_def_t defs[] = {
 	{ &HorizontalPodAutoscalerBehavior, "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior" },
 	{ &V2HorizontalPodAutoscalerSpec, "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec" },
 	{ &V2HorizontalPodAutoscaler, "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler" },
+	{ &PodCondition, "io.k8s.api.core.v1.PodCondition" },
+	{ &ContainerStateWaiting, "io.k8s.api.core.v1.ContainerStateWaiting" },
+	{ &ContainerStateRunning, "io.k8s.api.core.v1.ContainerStateRunning" },
+	{ &ContainerStateTerminated, "io.k8s.api.core.v1.ContainerStateTerminated" },
+	{ &ContainerState, "io.k8s.api.core.v1.ContainerState" },
+	{ &ContainerStatus, "io.k8s.api.core.v1.ContainerStatus" },
+	{ &PodIP, "io.k8s.api.core.v1.PodIP" },
+	{ &HostIP, "io.k8s.api.core.v1.HostIP" },
+	{ &PodStatus, "io.k8s.api.core.v1.PodStatus" },
+	{ &NamespaceCondition, "io.k8s.api.core.v1.NamespaceCondition" },
+	{ &NamespaceStatus, "io.k8s.api.core.v1.NamespaceStatus" },
+	{ &NodeCondition, "io.k8s.api.core.v1.NodeCondition" },
+	{ &NodeAddress, "io.k8s.api.core.v1.NodeAddress" },
+	{ &DaemonEndpoint, "io.k8s.api.core.v1.DaemonEndpoint" },
+	{ &NodeDaemonEndpoints, "io.k8s.api.core.v1.NodeDaemonEndpoints" },
+	{ &NodeSystemInfo, "io.k8s.api.core.v1.NodeSystemInfo" },
+	{ &ContainerImage, "io.k8s.api.core.v1.ContainerImage" },
+	{ &NodeStatus, "io.k8s.api.core.v1.NodeStatus" },
+	{ &DeploymentCondition, "io.k8s.api.apps.v1.DeploymentCondition" },
+	{ &DeploymentStatus, "io.k8s.api.apps.v1.DeploymentStatus" },
+	{ &ReplicaSetCondition, "io.k8s.api.apps.v1.ReplicaSetCondition" },
+	{ &ReplicaSetStatus, "io.k8s.api.apps.v1.ReplicaSetStatus" },
+	{ &JobCondition, "io.k8s.api.batch.v1.JobCondition" },
+	{ &JobStatus, "io.k8s.api.batch.v1.JobStatus" },
 };
 
 const kube_protobuf_schema_def_t *kube_protobuf_schema_defs(size_t *ret_count)
