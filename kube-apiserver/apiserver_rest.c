@@ -782,6 +782,34 @@ static cJSON *scale_of(const op_t *op, const cJSON *cur)
 	return sc;
 }
 
+/* A strategic merge patch with the kind's schema (api_version NULL: none),
+ * the status part with the status schema (conditions merge by type). */
+static cJSON *smp_with_status(const char *api_version, const char *kind, const cJSON *base, const cJSON *patch,
+			      char **err)
+{
+	const kube_protobuf_message_t *m = api_version ? kube_schema_for(api_version, kind) : NULL;
+	const kube_protobuf_message_t *sm = api_version ? kube_protobuf_schema_status(api_version, kind) : NULL;
+	const cJSON *ps = cJSON_IsObject(patch) ? cJSON_GetObjectItemCaseSensitive(patch, "status") : NULL;
+	const cJSON *bs = kube_json_get(base, "status");
+	cJSON *main_patch, *out, *st;
+
+	if (!sm || !cJSON_IsObject(ps) || !cJSON_IsObject(bs))
+		return kube_smp_apply(m, base, patch, err);
+	main_patch = kube_json_dup(patch);
+	cJSON_DeleteItemFromObjectCaseSensitive(main_patch, "status");
+	out = kube_smp_apply(m, base, main_patch, err);
+	cJSON_Delete(main_patch);
+	if (!out)
+		return NULL;
+	st = kube_smp_apply(sm, bs, ps, err);
+	if (!st) {
+		cJSON_Delete(out);
+		return NULL;
+	}
+	cJSON_ReplaceItemInObjectCaseSensitive(out, "status", st);
+	return out;
+}
+
 /* Apply op's body to cur; returns the object to store, or NULL with op->st. */
 static cJSON *mutate(op_t *op, const cJSON *cur)
 {
@@ -811,7 +839,7 @@ static cJSON *mutate(op_t *op, const cJSON *cur)
 		} else if (strcmp(op->patch_type, "application/strategic-merge-patch+json") == 0) {
 			kube_buf_t av = KUBE_BUF_INIT;
 			kube_kinds_api_version(op->k, &av);
-			input = kube_smp_apply(scale ? NULL : kube_schema_for(av.data, op->k->kind), base, op->body, &err);
+			input = smp_with_status(scale ? NULL : av.data, op->k->kind, base, op->body, &err);
 			kube_buf_clear(&av);
 			if (!input) {
 				op->st = kube_status_bad_request("%s", err ? err : "invalid strategic merge patch");
