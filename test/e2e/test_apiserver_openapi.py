@@ -378,3 +378,18 @@ def test_strategic_merge_patch_commands(server, ns, tmp_path, version):
     out = k("apply", "-n", ns, "-f", f2, "--dry-run=server")
     assert "deployment.apps/web configured (server dry run)" in out
     assert containers()[0]["image"] == "nginx:1.31"
+
+
+def test_strategic_merge_patch_status_conditions(server):
+    node = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "smp-node"},
+            "status": {"conditions": [{"type": "Ready", "status": "False"},
+                                      {"type": "MemoryPressure", "status": "False"}]}}
+    st, _, _ = server.request("POST", "/api/v1/nodes", node)
+    assert st == 201
+    st, _, data = server.request("PATCH", "/api/v1/nodes/smp-node/status",
+                                 json.dumps({"status": {"conditions": [{"type": "Ready", "status": "True"}]}}),
+                                 {"Content-Type": "application/strategic-merge-patch+json"})
+    assert st == 200
+    assert json.loads(data)["status"]["conditions"] == [{"type": "Ready", "status": "True"},
+                                                        {"type": "MemoryPressure", "status": "False"}]
+    server.request("DELETE", "/api/v1/nodes/smp-node")
