@@ -38,6 +38,19 @@ kube_status_t *apiserver_field_validation_check(const kube_kind_t *k, cJSON *obj
 	kube_buf_clear(&av);
 	if (!m)
 		return NULL;
+	{
+		/* type errors fail whatever the directive, as Go's decoder does */
+		char *err = NULL;
+		if (kube_schema_check_types(m, obj, &err) < 0) {
+			if (patch)
+				st = kube_status_bad_request("%s", err);
+			else
+				st = kube_status_bad_request("%s in version \"%s\" cannot be handled as a %s: %s",
+							     k->kind, k->version, k->kind, err);
+			kube_free(err);
+			return st;
+		}
+	}
 	n = kube_schema_check_fields(m, obj, &probs);
 	if (n == 0 || fv == APISERVER_FV_IGNORE) {
 		kube_schema_problems_free(probs, n);

@@ -29,7 +29,9 @@ int apiserver_field_validation_parse(kube_http_req_t *req, apiserver_field_valid
  * `Deployment in version "v1" cannot be handled as a Deployment: strict
  * decoding error: ...`, for patches `strict decoding error: ...`. Under
  * Warn, appends one line per problem to *warnings (newline separated,
- * caller kube_free()s).
+ * caller kube_free()s). Values of the wrong JSON type are a 400 whatever the
+ * directive (`... cannot be handled as a Deployment: json: cannot unmarshal
+ * string into Go struct field DeploymentSpec.spec.replicas of type int32`).
  */
 kube_status_t *apiserver_field_validation_check(const kube_kind_t *k, cJSON *obj,
 						apiserver_field_validation_t fv, bool patch,

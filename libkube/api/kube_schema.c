@@ -1,6 +1,8 @@
 /* kube_schema: lookups over the schema and field validation (see kube_schema.h). */
 #include "api/kube_schema.h"
 
+#include "api/kube_json.h"
+
 #include <string.h>
 
 extern const kube_schema_note_t kube_schema_notes[];
@@ -165,4 +167,205 @@ void kube_schema_problems_free(char **problems, size_t n)
 	for (size_t i = 0; i < n; i++)
 		kube_free(problems[i]);
 	kube_free(problems);
+}
+
+/* ---- type check ---- */
+
+static const char *json_type(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return "string";
+	if (cJSON_IsNumber(v))
+		return "number";
+	if (cJSON_IsBool(v))
+		return "bool";
+	if (cJSON_IsArray(v))
+		return "array";
+	return "object";
+}
+
+/* Go's name for a field's type, as encoding/json prints it. */
+static void go_type(kube_buf_t *b, const kube_protobuf_field_t *f, bool element)
+{
+	const char *scalar = NULL;
+
+	if (!element && (f->flags & KUBE_PB_REPEATED))
+		kube_buf_puts(b, "[]");
+	if (!element && (f->flags & KUBE_PB_MAP))
+		kube_buf_puts(b, "map[string]");
+	switch (f->type) {
+	case KUBE_PB_STRING: scalar = "string"; break;
+	case KUBE_PB_BYTES: scalar = "[]uint8"; break;
+	case KUBE_PB_INT32: scalar = "int32"; break;
+	case KUBE_PB_INT64: scalar = "int64"; break;
+	case KUBE_PB_BOOL: scalar = "bool"; break;
+	case KUBE_PB_DOUBLE: scalar = "float64"; break;
+	case KUBE_PB_TIME: scalar = "v1.Time"; break;
+	case KUBE_PB_MICROTIME: scalar = "v1.MicroTime"; break;
+	case KUBE_PB_QUANTITY: scalar = "resource.Quantity"; break;
+	case KUBE_PB_INTORSTRING: scalar = "intstr.IntOrString"; break;
+	case KUBE_PB_DURATION: scalar = "v1.Duration"; break;
+	default: break;
+	}
+	if (scalar) {
+		kube_buf_puts(b, scalar);
+		return;
+	}
+	if (f->type == KUBE_PB_MESSAGE) {
+		const char *def = kube_schema_definition(f->message), *dot;
+		const char *ver = NULL;
+		/* "io.k8s.api.core.v1.Container" -> "v1.Container" */
+		if (def && (dot = strrchr(def, '.'))) {
+			for (const char *p = dot - 1; p > def; p--)
+				if (*p == '.') {
+					ver = p + 1;
+					break;
+				}
+			kube_buf_puts(b, ver ? ver : dot + 1);
+		} else {
+			kube_buf_puts(b, f->message->name);
+		}
+	} else {
+		kube_buf_puts(b, "interface {}");
+	}
+}
+
+/* Whether v fits one value (not the list/map wrapping) of f. */
+static bool fits(const kube_protobuf_field_t *f, const cJSON *v, bool *fraction)
+{
+	*fraction = false;
+	if (cJSON_IsNull(v))
+		return true;
+	switch (f->type) {
+	case KUBE_PB_STRING:
+	case KUBE_PB_BYTES:
+	case KUBE_PB_TIME:
+	case KUBE_PB_MICROTIME:
+	case KUBE_PB_DURATION:
+		return cJSON_IsString(v);
+	case KUBE_PB_INT32:
+	case KUBE_PB_INT64:
+		if (!cJSON_IsNumber(v))
+			return false;
+		*fraction = v->valuedouble != (double)(int64_t)v->valuedouble;
+		return !*fraction;
+	case KUBE_PB_BOOL:
+		return cJSON_IsBool(v);
+	case KUBE_PB_DOUBLE:
+		return cJSON_IsNumber(v);
+	case KUBE_PB_QUANTITY:
+	case KUBE_PB_INTORSTRING:
+		return cJSON_IsString(v) || cJSON_IsNumber(v);
+	case KUBE_PB_MESSAGE:
+		return cJSON_IsObject(v);
+	default:
+		return true;
+	}
+}
+
+typedef struct tcheck {
+	kube_buf_t path; /* JSON path without indices, as Go prints it */
+	char *err;
+} tcheck_t;
+
+static void type_error(tcheck_t *t, const kube_protobuf_message_t *owner, const kube_protobuf_field_t *f,
+		       const cJSON *v, bool element, bool fraction)
+{
+	kube_buf_t b = KUBE_BUF_INIT;
+	const char *def = kube_schema_definition(owner), *dot = def ? strrchr(def, '.') : NULL;
+
+	kube_buf_printf(&b, "json: cannot unmarshal %s", json_type(v));
+	if (fraction) {
+		kube_buf_putc(&b, ' ');
+		kube_json_number_buf(&b, v->valuedouble);
+	}
+	kube_buf_printf(&b, " into Go struct field %s.%s of type ", dot ? dot + 1 : owner->name, t->path.data);
+	go_type(&b, f, element);
+	t->err = kube_buf_steal(&b);
+}
+
+static void check_message(tcheck_t *t, const kube_protobuf_message_t *m, const cJSON *obj, bool top);
+
+static void check_value(tcheck_t *t, const kube_protobuf_message_t *owner, const kube_protobuf_field_t *f,
+			const cJSON *v)
+{
+	const cJSON *e;
+	bool fraction;
+
+	if (cJSON_IsNull(v))
+		return;
+	if (f->flags & (KUBE_PB_REPEATED | KUBE_PB_MAP)) {
+		bool map = f->flags & KUBE_PB_MAP;
+		if (f->type == KUBE_PB_BYTES && !map && cJSON_IsString(v))
+			return;
+		if (map ? !cJSON_IsObject(v) : !cJSON_IsArray(v)) {
+			type_error(t, owner, f, v, false, false);
+			return;
+		}
+		cJSON_ArrayForEach(e, v) {
+			if (!fits(f, e, &fraction)) {
+				type_error(t, owner, f, e, true, fraction);
+				return;
+			}
+			if (f->type == KUBE_PB_MESSAGE && cJSON_IsObject(e)) {
+				check_message(t, f->message, e, false);
+				if (t->err)
+					return;
+			}
+		}
+		return;
+	}
+	if (!fits(f, v, &fraction)) {
+		type_error(t, owner, f, v, false, fraction);
+		return;
+	}
+	if (f->type == KUBE_PB_MESSAGE)
+		check_message(t, f->message, v, false);
+}
+
+static void check_message(tcheck_t *t, const kube_protobuf_message_t *m, const cJSON *obj, bool top)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, obj) {
+		const kube_protobuf_message_t *owner = NULL;
+		const kube_protobuf_field_t *f;
+		size_t len = t->path.len;
+		if (!c->string || (top && strcmp(c->string, "status") == 0))
+			continue;
+		if (top && (strcmp(c->string, "apiVersion") == 0 || strcmp(c->string, "kind") == 0)) {
+			if (!cJSON_IsString(c) && !cJSON_IsNull(c)) {
+				t->err = kube_asprintf("json: cannot unmarshal %s into Go struct field %s.%s of type string",
+						       json_type(c), "TypeMeta", c->string);
+				return;
+			}
+			continue;
+		}
+		f = kube_schema_field(m, c->string, &owner);
+		if (!f)
+			continue;
+		if (len)
+			kube_buf_putc(&t->path, '.');
+		kube_buf_puts(&t->path, c->string);
+		check_value(t, owner, f, c);
+		t->path.len = len;
+		if (t->path.data)
+			t->path.data[len] = '\0';
+		if (t->err)
+			return;
+	}
+}
+
+int kube_schema_check_types(const kube_protobuf_message_t *m, const cJSON *obj, char **ret_err)
+{
+	tcheck_t t = { .path = KUBE_BUF_INIT };
+
+	if (m && cJSON_IsObject(obj))
+		check_message(&t, m, obj, true);
+	kube_buf_clear(&t.path);
+	if (t.err) {
+		*ret_err = t.err;
+		return -EINVAL;
+	}
+	return 0;
 }

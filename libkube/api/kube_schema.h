@@ -52,4 +52,12 @@ const char *kube_schema_definition(const kube_protobuf_message_t *m);
 size_t kube_schema_check_fields(const kube_protobuf_message_t *m, cJSON *obj, char ***ret_problems);
 void kube_schema_problems_free(char **problems, size_t n);
 
+/* Type check, as Go's decoder does whatever the field validation: the
+ * first value whose JSON type the field cannot hold, as upstream words it:
+ * `json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas
+ * of type int32`. Returns 0, or -EINVAL with *ret_err (caller kube_free()s).
+ * null is accepted anywhere (it decodes to the zero value). Unknown fields
+ * and the top-level status are not checked. */
+int kube_schema_check_types(const kube_protobuf_message_t *m, const cJSON *obj, char **ret_err);
+
 #endif

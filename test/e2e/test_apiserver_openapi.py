@@ -393,3 +393,14 @@ def test_strategic_merge_patch_status_conditions(server):
     assert json.loads(data)["status"]["conditions"] == [{"type": "Ready", "status": "True"},
                                                         {"type": "MemoryPressure", "status": "False"}]
     server.request("DELETE", "/api/v1/nodes/smp-node")
+
+
+@pytest.mark.parametrize("version", ["1.32"])
+def test_wrong_type_is_rejected(server, ns, tmp_path, version):
+    k = kctl_for(server, tmp_path, version)
+    f = write(tmp_path, "t.yaml", manifest().split("---")[0].replace("replicas: 2", "replicas: two"))
+    for extra in ([], ["--validate=false"]):
+        r = k.run("create", "-n", ns, "-f", f, *extra, check=False)
+        assert r.returncode == 1
+        assert ('Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string '
+                'into Go struct field DeploymentSpec.spec.replicas of type int32') in r.stderr

@@ -122,3 +122,42 @@ TEST(schema_check_fields_inline_and_top_level)
 	kube_schema_problems_free(probs, n);
 	cJSON_Delete(obj);
 }
+
+static void expect_type_error(const char *api_version, const char *kind, const char *json, const char *want)
+{
+	cJSON *obj = P(json);
+	char *err = NULL;
+	int r = kube_schema_check_types(kube_schema_for(api_version, kind), obj, &err);
+
+	if (!want) {
+		if (r != 0)
+			kube_test_fail(__FILE__, __LINE__, "unexpected: %s", err);
+	} else if (r != -EINVAL || strcmp(err, want) != 0) {
+		kube_test_fail(__FILE__, __LINE__, "got %s\nwant %s", err ? err : "(none)", want);
+	}
+	kube_free(err);
+	cJSON_Delete(obj);
+}
+
+TEST(schema_check_types_as_go)
+{
+	expect_type_error("apps/v1", "Deployment", "{\"spec\":{\"replicas\":\"two\"}}",
+			  "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32");
+	expect_type_error("apps/v1", "Deployment", "{\"spec\":{\"replicas\":1.5}}",
+			  "json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32");
+	expect_type_error("v1", "Pod", "{\"metadata\":{\"labels\":{\"a\":1}}}",
+			  "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string");
+	expect_type_error("v1", "Pod", "{\"spec\":{\"containers\":{}}}",
+			  "json: cannot unmarshal object into Go struct field PodSpec.spec.containers of type []v1.Container");
+	expect_type_error("v1", "Pod", "{\"spec\":{\"containers\":[{\"name\":\"c\",\"ports\":[{\"containerPort\":\"80\"}]}]}}",
+			  "json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32");
+	expect_type_error("v1", "Pod", "{\"kind\":1}",
+			  "json: cannot unmarshal number into Go struct field TypeMeta.kind of type string");
+	/* fine: nulls, quantities and int-or-strings as numbers or strings, status, unknown fields */
+	expect_type_error("v1", "Pod",
+			  "{\"metadata\":{\"creationTimestamp\":null,\"labels\":null},\"status\":{\"phase\":1},\"bogus\":[1],"
+			  "\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{\"limits\":{\"cpu\":1,\"memory\":\"1Gi\"}},"
+			  "\"livenessProbe\":{\"httpGet\":{\"port\":\"http\"}},\"readinessProbe\":{\"tcpSocket\":{\"port\":80}}}]}}",
+			  NULL);
+	expect_type_error("v1", "Secret", "{\"data\":{\"a\":\"YQ==\"},\"stringData\":{\"b\":\"c\"}}", NULL);
+}
