@@ -6,6 +6,12 @@
  * pointer fields (and fields without omitempty) whose zero value must still
  * be printed. Messages are defined leaves first. Fields a table leaves out
  * are skipped by the decoder, as protobuf skips unknown fields.
+ *
+ * The same tables are the project's schema for OpenAPI, field validation,
+ * strategic merge patch and server-side apply (kube_schema.h adds notes on
+ * top: descriptions, required fields, enums, merge keys). Further down are
+ * kinds no client sends as protobuf, status messages (OpenAPI only) and the
+ * upstream definition name of every message.
  */
 #include "api/kube_protobuf.h"
 
