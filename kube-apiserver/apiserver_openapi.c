@@ -61,9 +61,19 @@ static const char *special_def(cJSON *schemas, uint8_t type)
 	if (!cJSON_GetObjectItemCaseSensitive(schemas, name)) {
 		cJSON *s = cJSON_AddObjectToObject(schemas, name);
 		add_str(s, "description", desc);
-		add_str(s, "type", type == KUBE_PB_RAWEXTENSION ? "object" : "string");
 		if (format)
 			add_str(s, "format", format);
+		if (type == KUBE_PB_QUANTITY || type == KUBE_PB_INTORSTRING) {
+			/* v3 gives these two JSON types, as upstream (explain then
+			 * prints their names); the v2 view turns oneOf into string */
+			cJSON *one = cJSON_AddArrayToObject(s, "oneOf"), *t = cJSON_CreateObject(), *u = cJSON_CreateObject();
+			add_str(t, "type", type == KUBE_PB_QUANTITY ? "string" : "integer");
+			add_str(u, "type", type == KUBE_PB_QUANTITY ? "number" : "string");
+			cJSON_AddItemToArray(one, t);
+			cJSON_AddItemToArray(one, u);
+		} else {
+			add_str(s, "type", type == KUBE_PB_RAWEXTENSION ? "object" : "string");
+		}
 	}
 	return name;
 }
@@ -140,10 +150,17 @@ static cJSON *field_schema(cJSON *schemas, const kube_protobuf_message_t *owner,
 		if (n && n->description)
 			add_str(s, "description", n->description);
 		add_str(s, "type", f->flags & KUBE_PB_MAP ? "object" : "array");
-		if (f->type == KUBE_PB_MESSAGE)
+		if (f->type == KUBE_PB_MESSAGE) {
 			cJSON_AddItemToObject(v, "default", cJSON_CreateObject());
-		else if (f->type == KUBE_PB_STRING)
+		} else if (f->type == KUBE_PB_STRING) {
 			add_str(v, "default", "");
+		} else if (is_ref) {
+			/* a bare reference, as upstream (explain prints its name) */
+			cJSON *all = cJSON_DetachItemFromObjectCaseSensitive(v, "allOf");
+			cJSON *ref = cJSON_DetachItemFromObjectCaseSensitive(all->child, "$ref");
+			cJSON_AddItemToObject(v, "$ref", ref);
+			cJSON_Delete(all);
+		}
 		if (n && n->enums)
 			add_enum(v, n->enums);
 		cJSON_AddItemToObject(s, f->flags & KUBE_PB_MAP ? "additionalProperties" : "items", v);

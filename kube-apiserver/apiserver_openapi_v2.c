@@ -23,6 +23,11 @@ static void rewrite_refs(cJSON *s)
 		cJSON *all = cJSON_GetObjectItemCaseSensitive(s, "allOf");
 		cJSON *ref = cJSON_GetObjectItemCaseSensitive(s, "$ref");
 		cJSON_DeleteItemFromObjectCaseSensitive(s, "default");
+		if (cJSON_GetObjectItemCaseSensitive(s, "oneOf")) {
+			/* Quantity, IntOrString: v2 has one type */
+			cJSON_DeleteItemFromObjectCaseSensitive(s, "oneOf");
+			cJSON_AddStringToObject(s, "type", "string");
+		}
 		if (cJSON_IsArray(all) && cJSON_GetArraySize(all) == 1 &&
 		    cJSON_GetObjectItemCaseSensitive(all->child, "$ref")) {
 			cJSON *r = cJSON_DetachItemFromObjectCaseSensitive(all->child, "$ref");

@@ -257,6 +257,11 @@ def test_explain(server, tmp_path, version):
     assert re.search(r"name\s+<string> -required-", out)
     assert re.search(r"image\s+<string>", out)
     assert re.search(r"ports\s+<\[\]ContainerPort>", out)
+    assert re.search(r"resources\s+<ResourceRequirements>", out)
+    out = k("explain", "pod.spec.containers.resources")
+    assert re.search(r"limits\s+<map\[string\]Quantity>", out)
+    out = k("explain", "deployment.spec.strategy.rollingUpdate")
+    assert re.search(r"maxSurge\s+<IntOrString>", out)
 
     out = k("explain", "deployment.spec", "--recursive")
     assert re.search(r"GROUP:\s+apps", out)
