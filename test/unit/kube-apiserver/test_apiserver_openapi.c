@@ -87,3 +87,35 @@ TEST(openapi_unserved_group_version)
 	ASSERT_EQ(apiserver_openapi_render_gv(&b, "example.com", "v1"), -ENOENT);
 	ASSERT_EQ(b.len, 0);
 }
+
+TEST(openapi_v2_view)
+{
+	kube_buf_t j = KUBE_BUF_INIT, pb = KUBE_BUF_INIT;
+	cJSON *doc;
+	const cJSON *defs, *patch, *p;
+	bool fv = false;
+
+	ASSERT_EQ(apiserver_openapi_render_v2(&j, &pb), 0);
+	doc = kube_json_parse(j.data, j.len);
+	ASSERT_NOT_NULL(doc);
+	ASSERT_STREQ(kube_json_get_str(doc, "swagger"), "2.0");
+	defs = item(doc, "definitions");
+	/* allOf [{$ref}] became $ref into #/definitions */
+	ASSERT_STREQ(kube_json_get_str(item(item(item(defs, "io.k8s.api.core.v1.Pod"), "properties"), "spec"), "$ref"),
+		     "#/definitions/io.k8s.api.core.v1.PodSpec");
+	ASSERT_STREQ(kube_json_get_str(item(defs, "io.k8s.apimachinery.pkg.api.resource.Quantity"), "type"), "string");
+	ASSERT_NULL(cJSON_GetObjectItemCaseSensitive(item(defs, "io.k8s.apimachinery.pkg.api.resource.Quantity"), "oneOf"));
+	patch = item(item(item(doc, "paths"), "/apis/apps/v1/namespaces/{namespace}/deployments/{name}"), "patch");
+	cJSON_ArrayForEach(p, item(patch, "parameters"))
+		if (strcmp(kube_json_get_str(p, "name"), "fieldValidation") == 0)
+			fv = true;
+	ASSERT_TRUE(fv);
+	ASSERT_STREQ(kube_json_get_str(item(patch, "x-kubernetes-group-version-kind"), "kind"), "Deployment");
+	/* gnostic Document: 1 swagger "2.0", then 2 info */
+	ASSERT_GT(pb.len, 1000);
+	ASSERT_MEMEQ(pb.data, "\x0a\x03" "2.0\x12", 6);
+	ASSERT_NOT_NULL(memmem(pb.data, pb.len, "group: apps\nkind: Deployment\nversion: v1\n", 41));
+	cJSON_Delete(doc);
+	kube_buf_clear(&j);
+	kube_buf_clear(&pb);
+}
