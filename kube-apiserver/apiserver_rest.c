@@ -9,12 +9,16 @@
 #include "apiserver.h"
 #include "apiserver_defaults.h"
 #include "apiserver_fields.h"
+#include "apiserver_openapi_apply.h"
+#include "apiserver_openapi_fields.h"
 #include "apiserver_route.h"
 #include "apiserver_table.h"
 #include "apiserver_validation.h"
 
 #include "api/kube_json.h"
 #include "api/kube_protobuf.h"
+#include "api/kube_smp.h"
+#include "api/kube_schema.h"
 #include "api/kube_selector.h"
 #include "api/kube_yaml.h"
 #include "core/kube_log.h"
@@ -58,7 +62,11 @@ typedef struct op {
 	int code;
 	kube_status_t *st;
 	kube_buf_t out;
-	char *warning;
+	char *warning; /* Warning header texts, newline separated */
+	apiserver_field_validation_t fv;
+	/* server-side apply */
+	bool apply, force;
+	char *manager;
 } op_t;
 
 /* ---- small helpers ---- */
@@ -129,6 +137,7 @@ static void op_free(op_t *op)
 	kube_status_free(op->st);
 	kube_buf_clear(&op->out);
 	kube_free(op->warning);
+	kube_free(op->manager);
 	kube_free(op);
 }
 
@@ -139,9 +148,24 @@ static void op_finish(op_t *op)
 	int code;
 
 	if (op->warning) {
+		/* one header per line; quotes and backslashes escaped as upstream */
 		kube_buf_t w = KUBE_BUF_INIT;
-		kube_buf_printf(&w, "299 - \"%s\"", op->warning);
-		kube_http_resp_header(op->req, "Warning", w.data);
+		const char *p = op->warning;
+		kube_buf_puts(&w, "299 - \"");
+		for (;; p++) {
+			if (*p == '\n' || !*p) {
+				kube_buf_putc(&w, '"');
+				kube_http_resp_header(op->req, "Warning", w.data);
+				kube_buf_reset(&w);
+				if (!*p)
+					break;
+				kube_buf_puts(&w, "299 - \"");
+				continue;
+			}
+			if (*p == '"' || *p == '\\')
+				kube_buf_putc(&w, '\\');
+			kube_buf_putc(&w, *p);
+		}
 		kube_buf_clear(&w);
 	}
 	if (op->st) {
@@ -287,6 +311,13 @@ static kube_status_t *parse_body(kube_http_req_t *req, cJSON **ret)
 		return kube_status_bad_request("error decoding the request body: invalid JSON");
 	*ret = obj;
 	return NULL;
+}
+
+static bool body_is_protobuf(kube_http_req_t *req)
+{
+	const char *ct = kube_http_req_header(req, "Content-Type");
+
+	return ct && strstr(ct, "protobuf");
 }
 
 /* The body's apiVersion and kind must name the URL's resource. */
@@ -773,6 +804,34 @@ static cJSON *scale_of(const op_t *op, const cJSON *cur)
 	return sc;
 }
 
+/* A strategic merge patch with the kind's schema (api_version NULL: none),
+ * the status part with the status schema (conditions merge by type). */
+static cJSON *smp_with_status(const char *api_version, const char *kind, const cJSON *base, const cJSON *patch,
+			      char **err)
+{
+	const kube_protobuf_message_t *m = api_version ? kube_schema_for(api_version, kind) : NULL;
+	const kube_protobuf_message_t *sm = api_version ? kube_protobuf_schema_status(api_version, kind) : NULL;
+	const cJSON *ps = cJSON_IsObject(patch) ? cJSON_GetObjectItemCaseSensitive(patch, "status") : NULL;
+	const cJSON *bs = kube_json_get(base, "status");
+	cJSON *main_patch, *out, *st;
+
+	if (!sm || !cJSON_IsObject(ps) || !cJSON_IsObject(bs))
+		return kube_smp_apply(m, base, patch, err);
+	main_patch = kube_json_dup(patch);
+	cJSON_DeleteItemFromObjectCaseSensitive(main_patch, "status");
+	out = kube_smp_apply(m, base, main_patch, err);
+	cJSON_Delete(main_patch);
+	if (!out)
+		return NULL;
+	st = kube_smp_apply(sm, bs, ps, err);
+	if (!st) {
+		cJSON_Delete(out);
+		return NULL;
+	}
+	cJSON_ReplaceItemInObjectCaseSensitive(out, "status", st);
+	return out;
+}
+
 /* Apply op's body to cur; returns the object to store, or NULL with op->st. */
 static cJSON *mutate(op_t *op, const cJSON *cur)
 {
@@ -786,21 +845,45 @@ static cJSON *mutate(op_t *op, const cJSON *cur)
 
 		if (sub && strcmp(sub, "scale") == 0)
 			base = scale = scale_of(op, cur);
-		if (strcmp(op->patch_type, "application/json-patch+json") == 0) {
+		if (op->apply) {
+			input = apiserver_apply(op->k, base, op->body, op->manager, op->force, op->route.name, &op->st);
+			if (!input) {
+				cJSON_Delete(scale);
+				return NULL;
+			}
+		} else if (strcmp(op->patch_type, "application/json-patch+json") == 0) {
 			if (kube_json_patch_apply(base, op->body, &input, &err) < 0) {
 				op->st = kube_status_new(422, "Invalid", "%s", err ? err : "invalid JSON patch");
 				kube_free(err);
 				cJSON_Delete(scale);
 				return NULL;
 			}
+		} else if (strcmp(op->patch_type, "application/strategic-merge-patch+json") == 0) {
+			kube_buf_t av = KUBE_BUF_INIT;
+			kube_kinds_api_version(op->k, &av);
+			input = smp_with_status(scale ? NULL : av.data, op->k->kind, base, op->body, &err);
+			kube_buf_clear(&av);
+			if (!input) {
+				op->st = kube_status_bad_request("%s", err ? err : "invalid strategic merge patch");
+				kube_free(err);
+				cJSON_Delete(scale);
+				return NULL;
+			}
 		} else {
-			/* merge patch; strategic merge patch is approximated by it (lists replace) */
 			input = kube_json_merge_patch(base, op->body);
 		}
 		cJSON_Delete(scale);
 		if (!input) {
 			op->st = kube_status_bad_request("the patch could not be applied");
 			return NULL;
+		}
+		if (!sub) {
+			KUBE_FREE(op->warning);
+			op->st = apiserver_field_validation_check(op->k, input, op->fv, true, &op->warning);
+			if (op->st) {
+				cJSON_Delete(input);
+				return NULL;
+			}
 		}
 	} else {
 		input = kube_json_dup(op->body);
@@ -878,6 +961,47 @@ static bool finalizers_empty(const cJSON *obj)
 	return !f || cJSON_GetArraySize(f) == 0;
 }
 
+static void create_when_fresh(void *arg);
+
+static void apply_create_cb(void *arg)
+{
+	op_t *op = arg;
+
+	apiserver_cache_when_fresh(op->s, create_when_fresh, op);
+}
+
+/* Worker: server-side apply of an absent object creates it (201). */
+static void apply_create(op_t *op)
+{
+	const char *name = kube_json_get_str(op->body, "metadata.name");
+	cJSON *obj;
+
+	if (name && strcmp(name, op->route.name) != 0) {
+		op->st = kube_status_bad_request("the name of the object (%s) does not match the name on the URL (%s)",
+						 name, op->route.name);
+		op_post(op);
+		return;
+	}
+	obj = apiserver_apply(op->k, NULL, op->body, op->manager, op->force, op->route.name, &op->st);
+	if (!obj) {
+		op_post(op);
+		return;
+	}
+	kube_json_set_str(obj, "metadata.name", op->route.name);
+	KUBE_FREE(op->warning);
+	op->st = apiserver_field_validation_check(op->k, obj, op->fv, true, &op->warning);
+	if (op->st) {
+		cJSON_Delete(obj);
+		op_post(op);
+		return;
+	}
+	cJSON_Delete(op->body);
+	op->body = obj;
+	KUBE_FREE(op->key);
+	op->kind = OP_CREATE;
+	kube_loop_post(op->s->base, apply_create_cb, op);
+}
+
 /* Worker: read, change, compare-and-swap, retrying on conflicts. */
 static void do_update(void *arg)
 {
@@ -891,6 +1015,10 @@ static void do_update(void *arg)
 		int64_t rev = 0;
 		int r = kube_store_get(s->store, op->key, &kv);
 
+		if (r == -ENOENT && op->apply && !op->route.subresource) {
+			apply_create(op);
+			return;
+		}
 		if (r < 0) {
 			op->st = store_error(op, r, op->route.name);
 			break;
@@ -1936,6 +2064,18 @@ void apiserver_rest_handle(apiserver_t *s, kube_http_req_t *req, const char *pat
 		}
 		kube_status_free(st);
 	}
+	if (!is_delete && apiserver_field_validation_parse(req, &op->fv, &op->st) < 0) {
+		op_finish(op);
+		return;
+	}
+	if (!is_delete && !sub && op->body && strcmp(op->verb, "patch") != 0 &&
+	    strcmp(op->k->resource, "bindings") != 0 && !body_is_protobuf(req)) {
+		op->st = apiserver_field_validation_check(op->k, op->body, op->fv, false, &op->warning);
+		if (op->st) {
+			op_finish(op);
+			return;
+		}
+	}
 	if (strcmp(op->verb, "create") == 0) {
 		if (sub && strcmp(sub, "binding") == 0) {
 			op->kind = OP_BINDING;
@@ -1985,13 +2125,28 @@ void apiserver_rest_handle(apiserver_t *s, kube_http_req_t *req, const char *pat
 			op->patch_type = kube_strdup(ct ? ct : "");
 			if ((semi = strchr(op->patch_type, ';')))
 				*semi = '\0';
+			op->apply = strcmp(op->patch_type, "application/apply-patch+yaml") == 0;
 			if (strcmp(op->patch_type, "application/merge-patch+json") != 0 &&
 			    strcmp(op->patch_type, "application/strategic-merge-patch+json") != 0 &&
-			    strcmp(op->patch_type, "application/json-patch+json") != 0) {
+			    strcmp(op->patch_type, "application/json-patch+json") != 0 && !op->apply) {
 				op->st = kube_status_new(415, "UnsupportedMediaType",
-							 "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json");
+							 "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json");
 				op_finish(op);
 				return;
+			}
+			if (op->apply) {
+				const char *fm = kube_http_req_query_param(req, "fieldManager");
+				if (!fm || !*fm) {
+					op->st = kube_status_new(422, "Invalid",
+								 "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+					kube_status_set_details(op->st, "", "meta.k8s.io", "PatchOptions");
+					kube_status_add_cause(op->st, "FieldValueRequired", "fieldManager",
+							      "Required value: is required for apply patch");
+					op_finish(op);
+					return;
+				}
+				op->manager = kube_strdup(fm);
+				op->force = param_true(kube_http_req_query_param(req, "force"));
 			}
 			op->kind = OP_PATCH;
 		} else {

@@ -6,6 +6,7 @@
  */
 #include "apiserver.h"
 #include "apiserver_defaults.h"
+#include "apiserver_openapi.h"
 #include "apiserver_server.h"
 
 #include "api/kube_json.h"
@@ -215,6 +216,10 @@ static void handle(kube_http_req_t *req, void *arg)
 	}
 	if (strcmp(clean, "/metrics") == 0 && get) {
 		serve_metrics(s, req);
+		return;
+	}
+	if (kube_startswith(clean, "/openapi/") && get) {
+		apiserver_openapi_serve(s, req, clean);
 		return;
 	}
 	if (strcmp(clean, "/api") == 0 && get) {

@@ -97,4 +97,20 @@ int kube_protobuf_decode(const void *data, size_t len, cJSON **ret_obj, char **r
  * Defined in kube_protobuf_schema.c. */
 const kube_protobuf_message_t *kube_protobuf_schema_lookup(const char *api_version, const char *kind);
 
+/* Like kube_protobuf_schema_lookup(), also for the served kinds no client
+ * sends as protobuf (Event, Node, Lease, ...): the schema for OpenAPI and
+ * field validation. The decoder keeps using kube_protobuf_schema_lookup(). */
+const kube_protobuf_message_t *kube_protobuf_schema_lookup_any(const char *api_version, const char *kind);
+
+/* The status message of a kind, for OpenAPI only (NULL when not described). */
+const kube_protobuf_message_t *kube_protobuf_schema_status(const char *api_version, const char *kind);
+
+/* Every message of the schema with its upstream definition name, e.g.
+ * "io.k8s.api.core.v1.Container" (OpenAPI component names). */
+typedef struct kube_protobuf_schema_def {
+	const kube_protobuf_message_t *message;
+	const char *definition;
+} kube_protobuf_schema_def_t;
+const kube_protobuf_schema_def_t *kube_protobuf_schema_defs(size_t *ret_count);
+
 #endif

@@ -136,8 +136,8 @@ def pyclient(apiserver):
 #   server        one kube-apiserver per test module (Server: restartable,
 #                 kill9(), request(), log checked at teardown)
 #   start_server  factory: start_server(*flags, data_dir=None) -> Server
-#   kctl          Kctl: the real kubectl bound to `server` (--validate=false
-#                 added to create/apply/replace -f until OpenAPI lands)
+#   kctl          Kctl: the real kubectl bound to `server` (default
+#                 --validate=strict: the server serves OpenAPI v3)
 #   client        kubernetes.client.ApiClient bound to `server`
 #   rawhttp       Http: raw requests against `server`, JSON in and out
 #   ns            a new namespace in `server` for one test
@@ -270,8 +270,6 @@ class WatchStream:
 class Kctl:
     """The real Go kubectl against one server."""
 
-    VALIDATING = {"create", "apply", "replace"}
-
     def __init__(self, server, cache_dir, exe=KUBECTL):
         if not os.access(exe, os.X_OK):
             pytest.skip("%s is not installed" % exe)
@@ -282,9 +280,6 @@ class Kctl:
     def run(self, *args, input=None, check=True, timeout=60):
         args = [str(a) for a in args]
         cmd = [self.exe, "-s", self.server.url, "--cache-dir", self.cache_dir] + args
-        if (args and args[0] in self.VALIDATING and ("-f" in args or "--filename" in args)
-                and not any(a.startswith("--validate") for a in args)):
-            cmd.append("--validate=false")
         env = dict(os.environ, HOME=self.cache_dir, KUBECONFIG=os.devnull)
         p = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=timeout, env=env)
         if check and p.returncode != 0:

@@ -81,7 +81,7 @@ def test_namespaces_exist(kubectl):
 
 
 def test_pod_crud_table_and_outputs(kubectl):
-    out = kubectl("create", "-f", "-", "--validate=false", stdin=json.dumps(POD)).stdout
+    out = kubectl("create", "-f", "-", stdin=json.dumps(POD)).stdout
     assert out.strip() == "pod/web created"
     table = kubectl("get", "pods").stdout.splitlines()
     assert table[0].split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
@@ -124,7 +124,7 @@ def test_pod_crud_table_and_outputs(kubectl):
 def test_every_resource_create_get_delete(kubectl):
     for m in MANIFESTS:
         kind = m["kind"].lower()
-        out = kubectl("create", "-f", "-", "--validate=false", stdin=json.dumps(m)).stdout.strip()
+        out = kubectl("create", "-f", "-", stdin=json.dumps(m)).stdout.strip()
         assert out.endswith("/%s created" % m["metadata"]["name"]), out
         got = json.loads(kubectl("get", kind, m["metadata"]["name"], "-o", "json").stdout)
         assert got["kind"] == m["kind"]
@@ -156,8 +156,8 @@ def test_watch_sees_changes(kubectl, apiserver):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(0.5)
-        kubectl("create", "configmap", "w1", "--from-literal=a=b", "--validate=false", check=False)
-        kubectl("create", "-f", "-", "--validate=false",
+        kubectl("create", "configmap", "w1", "--from-literal=a=b", check=False)
+        kubectl("create", "-f", "-",
                 stdin=json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "w2"}}))
         kubectl("delete", "configmap", "w2")
         time.sleep(0.5)
@@ -185,13 +185,13 @@ def test_errors_from_kubectl(kubectl):
     assert r.returncode == 1
     assert 'the server doesn\'t have a resource type "nosuchthing"' in r.stderr
     bad = dict(POD, spec={"containers": [{"name": "c"}]})
-    r = kubectl("create", "-f", "-", "--validate=false", stdin=json.dumps(bad), check=False)
+    r = kubectl("create", "-f", "-", stdin=json.dumps(bad), check=False)
     assert r.returncode == 1
     assert 'The Pod "web" is invalid: spec.containers[0].image: Required value' in r.stderr
-    kubectl("create", "-f", "-", "--validate=false", stdin=json.dumps(POD))
-    r = kubectl("create", "-f", "-", "--validate=false", stdin=json.dumps(POD), check=False)
+    kubectl("create", "-f", "-", stdin=json.dumps(POD))
+    r = kubectl("create", "-f", "-", stdin=json.dumps(POD), check=False)
     assert 'Error from server (AlreadyExists): error when creating "STDIN": pods "web" already exists' in r.stderr
-    r = kubectl("create", "-n", "nope", "-f", "-", "--validate=false", stdin=json.dumps(POD), check=False)
+    r = kubectl("create", "-n", "nope", "-f", "-", stdin=json.dumps(POD), check=False)
     assert 'namespaces "nope" not found' in r.stderr
 
 

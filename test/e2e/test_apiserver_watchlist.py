@@ -139,10 +139,11 @@ def test_health_and_metrics(server, kctl):
     assert "apiserver_registered_watchers" in text
 
 
-def test_openapi_not_served_yet(server):
-    for path in ("/openapi/v3", "/openapi/v2"):
-        st, _, body = server.request("GET", path)
-        assert st == 404 and json.loads(body)["kind"] == "Status"
+def test_openapi_served(server):
+    st, _, body = server.request("GET", "/openapi/v3")
+    assert st == 200 and "apis/apps/v1" in json.loads(body)["paths"]
+    st, _, body = server.request("GET", "/openapi/v2")
+    assert st == 200 and json.loads(body)["swagger"] == "2.0"
 
 
 def test_python_typed_clients(client, ns):
