@@ -250,6 +250,19 @@ static cJSON *node_json(conv_t *c, yaml_node_t *n, int depth)
 				v = node_json(c, vn, depth + 1);
 				if (!v)
 					goto fail;
+				/* as yaml.v2: only a map or a sequence of maps merges */
+				bool ok = cJSON_IsObject(v);
+				if (cJSON_IsArray(v)) {
+					ok = true;
+					for (cJSON *e = v->child; e; e = e->next)
+						ok = ok && cJSON_IsObject(e);
+				}
+				if (!ok) {
+					cJSON_Delete(v);
+					if (!c->err)
+						c->err = kube_strdup("yaml: map merge requires map or sequence of maps as the value");
+					goto fail;
+				}
 				if (!merges)
 					merges = cJSON_CreateArray();
 				if (cJSON_IsArray(v)) {

@@ -129,3 +129,25 @@ TEST(yaml_output_like_kubectl)
 	cJSON_Delete(obj);
 	kube_buf_clear(&out);
 }
+
+TEST(yaml_merge_keys)
+{
+	const char *y = "base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\n";
+	cJSON **docs = NULL;
+	size_t n = 0;
+	char *err = NULL;
+
+	ASSERT_OK(kube_yaml_to_json(y, strlen(y), &docs, &n, &err));
+	ASSERT_EQ(kube_json_get_int64(docs[0], "x.a", 0), 1);
+	ASSERT_EQ(kube_json_get_int64(docs[0], "x.b", 0), 3);
+	kube_yaml_docs_free(docs, n);
+	/* found by fuzz_yaml: merging a sequence of sequences leaked */
+	y = "<<:\n  -  -";
+	ASSERT_EQ(kube_yaml_to_json(y, strlen(y), &docs, &n, &err), -EINVAL);
+	ASSERT_STREQ(err, "error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value");
+	kube_free(err);
+	err = NULL;
+	y = "<<: 5\n";
+	ASSERT_EQ(kube_yaml_to_json(y, strlen(y), &docs, &n, &err), -EINVAL);
+	kube_free(err);
+}
