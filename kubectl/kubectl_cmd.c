@@ -11,10 +11,12 @@
 #include "kubectl_discovery.h"
 
 extern const kubectl_command_t kubectl_cmd_get, kubectl_cmd_version, kubectl_cmd_api_resources,
-	kubectl_cmd_api_versions, kubectl_cmd_cluster_info;
+	kubectl_cmd_api_versions, kubectl_cmd_cluster_info, kubectl_cmd_create, kubectl_cmd_apply,
+	kubectl_cmd_delete, kubectl_cmd_replace;
 
 const kubectl_command_t *const kubectl_commands[] = {
-	&kubectl_cmd_get, &kubectl_cmd_cluster_info, &kubectl_cmd_api_resources,
+	&kubectl_cmd_create, &kubectl_cmd_get, &kubectl_cmd_delete, &kubectl_cmd_apply,
+	&kubectl_cmd_replace, &kubectl_cmd_cluster_info, &kubectl_cmd_api_resources,
 	&kubectl_cmd_api_versions, &kubectl_cmd_version, NULL,
 };
 

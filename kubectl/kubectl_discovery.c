@@ -510,3 +510,20 @@ void kubectl_kind_prefix(const kube_kind_t *k, kube_buf_t *out)
 	if (*k->group)
 		kube_buf_printf(out, ".%s", k->group);
 }
+
+const kube_kind_t *kubectl_discovery_by_kind(const kubectl_discovery_t *d, const char *api_version,
+					     const char *kind)
+{
+	const char *slash = strchr(api_version, '/');
+	size_t glen = slash ? (size_t)(slash - api_version) : 0;
+	const char *version = slash ? slash + 1 : api_version;
+
+	for (size_t i = 0; i < d->nres; i++) {
+		const kube_kind_t *k = &d->res[i].k;
+
+		if (strlen(k->group) == glen && strncmp(k->group, api_version, glen) == 0 &&
+		    strcmp(k->version, version) == 0 && strcmp(k->kind, kind) == 0)
+			return k;
+	}
+	return NULL;
+}

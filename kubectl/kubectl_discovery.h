@@ -54,6 +54,9 @@ kubectl_discovery_t *kubectl_discovery_from_docs(const cJSON *groups, cJSON *con
 
 /* Resolve one name (no commas). NULL when nothing matches. */
 const kube_kind_t *kubectl_discovery_resolve(const kubectl_discovery_t *d, const char *name);
+/* The resource serving apiVersion ("apps/v1", "v1") and kind. NULL if none. */
+const kube_kind_t *kubectl_discovery_by_kind(const kubectl_discovery_t *d, const char *api_version,
+					     const char *kind);
 /* Expand a category ("all") to its resources in discovery order; returns
  * the count written to ret (up to max). 0 if name is no category. */
 size_t kubectl_discovery_category(const kubectl_discovery_t *d, const char *name,
