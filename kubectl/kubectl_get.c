@@ -289,7 +289,8 @@ static int on_watch_event(const char *type, cJSON *obj, void *arg)
 	watch_state_t *w = arg;
 	kube_buf_t out = KUBE_BUF_INIT;
 
-	if (strcmp(type, "ERROR") == 0 || strcmp(type, "BOOKMARK") == 0)
+	if (strcmp(type, "ERROR") == 0 || strcmp(type, "BOOKMARK") == 0 ||
+	    cJSON_GetArraySize(kube_json_get(obj, "rows")) == 0)
 		return 0;
 	kubectl_table_rows(w->tab, obj, w->o, !w->header_done);
 	w->header_done = true;
@@ -363,6 +364,7 @@ static int get_run(kubectl_ctx_t *ctx)
 			.label_columns = gopt.label_columns,
 		};
 		bool printed = false;
+		char *watch_rv = NULL;
 
 		for (size_t i = 0; i < ts.n; i++) {
 			cJSON *acc = cJSON_CreateObject();
@@ -378,6 +380,8 @@ static int get_run(kubectl_ctx_t *ctx)
 				cJSON_Delete(acc);
 				break;
 			}
+			if (i == 0 && kube_json_get_str(acc, "metadata.resourceVersion"))
+				watch_rv = kube_strdup(kube_json_get_str(acc, "metadata.resourceVersion"));
 			if (ts.multi)
 				kubectl_kind_prefix(ts.t[i].k, &kp);
 			to.kind_prefix = ts.multi ? kube_buf_str(&kp) : NULL;
@@ -407,6 +411,7 @@ static int get_run(kubectl_ctx_t *ctx)
 				.label_selector = gopt.selector,
 				.field_selector = gopt.field_selector,
 				.accept = TABLE_ACCEPT,
+				.resource_version = watch_rv,
 			};
 			watch_state_t w = { .ctx = ctx, .tab = &tab, .o = &to, .header_done = printed };
 			kube_client_status_t st = { 0 };
@@ -422,6 +427,7 @@ static int get_run(kubectl_ctx_t *ctx)
 			kube_client_status_clear(&st);
 		}
 		kubectl_tab_clear(&tab);
+		kube_free(watch_rv);
 	} else {
 		cJSON *list = cJSON_CreateObject(), *items;
 		bool single;

