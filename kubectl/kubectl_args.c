@@ -1,7 +1,10 @@
 /* kubectl_args: TYPE NAME / TYPE/NAME arguments to resolved targets. */
 #include "kubectl_args.h"
 
+#include <errno.h>
 #include <string.h>
+
+#include "api/kube_json.h"
 
 #include "kubectl_discovery.h"
 
@@ -145,4 +148,107 @@ const char *kubectl_ns_for(kubectl_ctx_t *ctx, const kube_kind_t *k, bool all_na
 	if (!k->namespaced || all_namespaces)
 		return NULL;
 	return ctx->ns;
+}
+
+int kubectl_targets_visit(kubectl_ctx_t *ctx, const kubectl_targets_t *ts, const char *selector,
+			  bool all, bool all_namespaces, kubectl_visit_fn fn, void *arg)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < ts->n; i++) {
+		const kubectl_target_t *t = &ts->t[i];
+		const char *ns = kubectl_ns_for(ctx, t->k, all_namespaces);
+
+		if (t->nnames) {
+			for (size_t j = 0; j < t->nnames; j++) {
+				kube_client_status_t st = { 0 };
+				cJSON *obj = NULL;
+				int r = kube_client_get(ctx->client, t->k, ns, t->names[j], &obj, &st);
+
+				if (r < 0) {
+					rc = kubectl_report(ctx, r, &st, NULL);
+					kube_client_status_clear(&st);
+					if (!st.code && r != -ENOENT)
+						return 1;
+					continue;
+				}
+				rc |= fn(ctx, t->k, obj, arg);
+				cJSON_Delete(obj);
+			}
+			continue;
+		}
+		if (!all && !(selector && *selector)) {
+			fprintf(ctx->err, "error: resource(s) were provided, but no name was specified\n");
+			return 1;
+		}
+		{
+			kube_client_list_opts_t lo = { .label_selector = selector, .limit = 500 };
+			kube_client_status_t st = { 0 };
+			cJSON *list = NULL, *it;
+			kube_buf_t api = KUBE_BUF_INIT;
+			int r = kube_client_list_all(ctx->client, t->k, ns, &lo, &list, &st);
+
+			if (r < 0) {
+				rc = kubectl_report(ctx, r, &st, NULL);
+				kube_client_status_clear(&st);
+				return rc;
+			}
+			kube_kinds_api_version(t->k, &api);
+			cJSON_ArrayForEach(it, kube_json_get(list, "items")) {
+				if (!kube_json_get_str(it, "kind")) {
+					cJSON_AddStringToObject(it, "kind", t->k->kind);
+					cJSON_AddStringToObject(it, "apiVersion", kube_buf_str(&api));
+				}
+				rc |= fn(ctx, t->k, it, arg);
+			}
+			kube_buf_clear(&api);
+			cJSON_Delete(list);
+		}
+	}
+	return rc;
+}
+
+int kubectl_visit_args(kubectl_ctx_t *ctx, char **args, int nargs, const char *selector, bool all,
+		       bool all_namespaces, kubectl_visit_fn fn, void *arg)
+{
+	kubectl_targets_t ts;
+	int rc;
+
+	if (kubectl_targets_resolve(ctx, args, nargs, &ts))
+		return 1;
+	if (ts.n == 0) {
+		kubectl_targets_free(&ts);
+		fprintf(ctx->err, "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n");
+		return 1;
+	}
+	rc = kubectl_targets_visit(ctx, &ts, selector, all, all_namespaces, fn, arg);
+	kubectl_targets_free(&ts);
+	return rc;
+}
+
+int kubectl_patch_obj(kubectl_ctx_t *ctx, const kube_kind_t *k, const cJSON *obj, const char *type,
+		      const char *patch, cJSON **ret_obj)
+{
+	kube_client_status_t st = { 0 };
+	cJSON *ret = NULL;
+	int r = kube_client_patch(ctx->client, k, kube_json_get_str(obj, "metadata.namespace"),
+				  kube_json_get_str(obj, "metadata.name"), NULL, type, patch, NULL,
+				  &ret, &st);
+
+	if (r < 0) {
+		kubectl_report(ctx, r, &st, NULL);
+		kube_client_status_clear(&st);
+		return 1;
+	}
+	if (ret_obj)
+		*ret_obj = ret;
+	else
+		cJSON_Delete(ret);
+	return 0;
+}
+
+void kubectl_obj_ref(const kube_kind_t *k, const cJSON *obj, kube_buf_t *out)
+{
+	kubectl_kind_prefix(k, out);
+	kube_buf_printf(out, "/%s", kube_json_get_str(obj, "metadata.name") ?: "");
 }

@@ -29,6 +29,23 @@ typedef struct kubectl_targets {
 int kubectl_targets_resolve(kubectl_ctx_t *ctx, char **args, int nargs, kubectl_targets_t *ret);
 void kubectl_targets_free(kubectl_targets_t *t);
 
+/* Visit every object the targets name: a GET per name, else a LIST with
+ * selector (NULL for none; required unless all). fn returns 0 or 1 (its
+ * error printed); the visit goes on and the worst result is returned. A
+ * GET or LIST error is printed as upstream does. */
+typedef int (*kubectl_visit_fn)(kubectl_ctx_t *ctx, const kube_kind_t *k, cJSON *obj, void *arg);
+int kubectl_targets_visit(kubectl_ctx_t *ctx, const kubectl_targets_t *ts, const char *selector,
+			  bool all, bool all_namespaces, kubectl_visit_fn fn, void *arg);
+/* The same from argument words directly (resolve + visit). */
+int kubectl_visit_args(kubectl_ctx_t *ctx, char **args, int nargs, const char *selector, bool all,
+		       bool all_namespaces, kubectl_visit_fn fn, void *arg);
+/* PATCH obj's object (name and namespace from obj) and print errors;
+ * *ret_obj gets the answer when non-NULL. Returns 0 or 1. */
+int kubectl_patch_obj(kubectl_ctx_t *ctx, const kube_kind_t *k, const cJSON *obj, const char *type,
+		      const char *patch, cJSON **ret_obj);
+/* "kind.group/name" of an object. */
+void kubectl_obj_ref(const kube_kind_t *k, const cJSON *obj, kube_buf_t *out);
+
 /* "pods" or "deployments.apps" as messages name a resource. */
 void kubectl_qualified(const kube_kind_t *k, kube_buf_t *out);
 /* The namespace a kind lives in for this run: NULL for cluster-scoped

@@ -12,11 +12,15 @@
 
 extern const kubectl_command_t kubectl_cmd_get, kubectl_cmd_version, kubectl_cmd_api_resources,
 	kubectl_cmd_api_versions, kubectl_cmd_cluster_info, kubectl_cmd_create, kubectl_cmd_apply,
-	kubectl_cmd_delete, kubectl_cmd_replace;
+	kubectl_cmd_delete, kubectl_cmd_replace, kubectl_cmd_label, kubectl_cmd_annotate,
+	kubectl_cmd_patch, kubectl_cmd_scale, kubectl_cmd_set, kubectl_cmd_cordon,
+	kubectl_cmd_uncordon, kubectl_cmd_taint;
 
 const kubectl_command_t *const kubectl_commands[] = {
 	&kubectl_cmd_create, &kubectl_cmd_get, &kubectl_cmd_delete, &kubectl_cmd_apply,
-	&kubectl_cmd_replace, &kubectl_cmd_cluster_info, &kubectl_cmd_api_resources,
+	&kubectl_cmd_replace, &kubectl_cmd_patch, &kubectl_cmd_label, &kubectl_cmd_annotate,
+	&kubectl_cmd_set, &kubectl_cmd_scale, &kubectl_cmd_cordon, &kubectl_cmd_uncordon,
+	&kubectl_cmd_taint, &kubectl_cmd_cluster_info, &kubectl_cmd_api_resources,
 	&kubectl_cmd_api_versions, &kubectl_cmd_version, NULL,
 };
 
@@ -320,6 +324,33 @@ void kubectl_format_error(kubectl_ctx_t *ctx, int r, const kube_client_status_t 
 {
 	const char *server = ctx->client ? kube_client_server(ctx->client) : "";
 
+	if (st && st->code == 422 && kube_streq(st->reason, "Invalid")) {
+		const cJSON *d = st->details, *c;
+		const char *kind = kube_json_get_str(d, "kind"), *name = kube_json_get_str(d, "name");
+		const cJSON *causes = kube_json_get(d, "causes");
+		int n = cJSON_GetArraySize(causes);
+
+		if (!d) {
+			kube_buf_printf(out, "The request is invalid%s%s", st->message && *st->message ? ": " : "",
+					st->message ? st->message : "");
+			return;
+		}
+		if ((kind && *kind) || (name && *name))
+			kube_buf_printf(out, "The %s \"%s\" is invalid", kind ? kind : "", name ? name : "");
+		else
+			kube_buf_puts(out, "The request is invalid");
+		if (n == 1) {
+			c = cJSON_GetArrayItem(causes, 0);
+			kube_buf_printf(out, ": %s: %s", kube_json_get_str(c, "field") ?: "",
+					kube_json_get_str(c, "message") ?: "");
+		} else if (n > 1) {
+			kube_buf_puts(out, ": ");
+			cJSON_ArrayForEach(c, causes)
+				kube_buf_printf(out, "\n* %s: %s", kube_json_get_str(c, "field") ?: "",
+						kube_json_get_str(c, "message") ?: "");
+		}
+		return;
+	}
 	if (st && st->code) {
 		const char *reason = st->reason && *st->reason ? st->reason : NULL;
 

@@ -349,3 +349,52 @@ def test_unreachable_server(pair, tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert o.returncode == r.returncode == 1
     assert o.stderr.splitlines()[-1] == r.stderr.splitlines()[-1]
+
+
+# ---------------------------------------------------------------- label, annotate, patch, scale, set, nodes
+
+
+def test_label_annotate_patch_scale_set(pair, files):
+    ns = new_ns(pair)
+    steps = [
+        ["create", "-f", str(files / "m.yaml"), "--validate=false"],
+        ["label", "pod", "p1", "x=y"], ["label", "pod", "p1", "x=z"], ["label", "pod", "p1", "x=z", "--overwrite"],
+        ["label", "pod", "p1", "x-"], ["label", "pod", "p1", "x-"], ["label", "pods", "--all", "a=b"],
+        ["label", "pod", "p1", "a=b"], ["label", "pod/p1", "deploy/web", "c=d"], ["label", "pod", "-l", "a=b", "e=f"],
+        ["annotate", "pod", "p1", "n=1"], ["annotate", "pod", "p1", "n=2"], ["annotate", "pod", "p1", "n=2", "--overwrite"],
+        ["annotate", "deploy", "web", "n=1", "-o", "name"], ["annotate", "pod", "p1", "n-"],
+        ["get", "pods", "--show-labels"],
+        ["patch", "cm", "cm1", "-p", '{"data":{"a":"9"}}'], ["patch", "cm", "cm1", "-p", '{"data":{"a":"9"}}'],
+        ["patch", "cm", "cm1", "--type", "merge", "-p", '{"data":{"b":"9"}}'],
+        ["patch", "cm", "cm1", "--type", "json", "-p", '[{"op":"remove","path":"/data/b"}]'],
+        ["patch", "cm", "cm1", "--type", "json", "-p", '[{"op":"remove","path":"/data/zz"}]'],
+        ["patch", "pod", "p1", "-p", '{"spec":{"containers":[{"name":"c","image":""}]}}'],
+        ["patch", "cm", "nope", "-p", '{}'],
+        ["scale", "deploy", "web", "--replicas=3"], ["scale", "deploy/web", "--replicas=1"],
+        ["set", "image", "deploy/web", "nginx=nginx:1.26"], ["set", "image", "deploy/web", "nginx=nginx:1.26"],
+        ["set", "image", "deploy/web", "foo=bar"],
+        ["get", "deploy", "web", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}"],
+    ]
+    for args in steps:
+        r, o = pair.both(*args, ns=ns)
+        same(r, o, age=True)
+
+
+def test_cordon_taint(pair):
+    n = next(NS)
+    names = ("rn-%d" % n, "on-%d" % n)
+    for name in names:
+        p = pair.run(OURS, ["create", "-f", "-"], stdin="apiVersion: v1\nkind: Node\nmetadata:\n  name: %s\n" % name)
+        assert p.returncode == 0, p.stderr
+    steps = [["cordon", "NODE"], ["cordon", "NODE"], ["uncordon", "NODE"], ["uncordon", "NODE"],
+             ["taint", "nodes", "NODE", "k=v:NoSchedule"], ["taint", "nodes", "NODE", "k=v2:NoSchedule"],
+             ["taint", "nodes", "NODE", "k=v2:NoSchedule", "--overwrite"], ["taint", "nodes", "NODE", "k2:NoExecute"],
+             ["taint", "nodes", "NODE", "k:NoSchedule-"], ["taint", "nodes", "NODE", "k:NoSchedule-"],
+             ["taint", "nodes", "NODE", "k2-"], ["taint", "nodes", "NODE", "k=v:Bad"],
+             ["get", "node", "NODE", "-o", "jsonpath={.spec}"]]
+    for args in steps:
+        r = pair.run(KUBECTL, [a.replace("NODE", names[0]) for a in args])
+        o = pair.run(OURS, [a.replace("NODE", names[1]) for a in args])
+        for p, name in ((r, names[0]), (o, names[1])):
+            p.stdout, p.stderr = p.stdout.replace(name, "N"), p.stderr.replace(name, "N")
+        same(r, o)
