@@ -246,9 +246,9 @@ static int eval_bracket(const char **pp, const cJSON *root, const jp_set_t *in, 
 				if (a >= 0 && a < n)
 					set_add(out, cJSON_GetArrayItem(v, a));
 				else {
-					kube_free(spec);
 					*err = kube_asprintf("array index out of bounds: index %d, length %d",
 							     atoi(spec), n);
+					kube_free(spec);
 					return -EINVAL;
 				}
 				continue;
