@@ -398,3 +398,33 @@ def test_cordon_taint(pair):
         for p, name in ((r, names[0]), (o, names[1])):
             p.stdout, p.stderr = p.stdout.replace(name, "N"), p.stderr.replace(name, "N")
         same(r, o)
+
+
+# ---------------------------------------------------------------- config
+
+
+def test_config(pair, tmp_path):
+    steps = [
+        ["config", "current-context"], ["config", "view"], ["config", "view", "-o", "json"], ["config", "get-contexts"],
+        ["config", "set-cluster", "c1", "--server=" + pair.srv.url, "--insecure-skip-tls-verify=true"],
+        ["config", "set-credentials", "u1", "--token=abc"],
+        ["config", "set-context", "ctx1", "--cluster=c1", "--user=u1", "--namespace=ns1"],
+        ["config", "set-context", "ctx2", "--cluster=c1"], ["config", "use-context", "ctx1"],
+        ["config", "current-context"], ["config", "get-contexts"], ["config", "get-contexts", "-o", "name"],
+        ["config", "view"], ["config", "view", "--minify"], ["config", "view", "--raw"], ["config", "view", "-o", "json"],
+        ["get", "pods"], ["get", "ns", "default"],
+        ["config", "set-context", "--current", "--namespace=ns2"], ["config", "use-context", "nope"],
+        ["config", "delete-context", "ctx1"], ["config", "delete-context", "ctx2"], ["config", "view"],
+    ]
+    files = {KUBECTL: str(tmp_path / "kc-real"), OURS: str(tmp_path / "kc-ours")}
+    for args in steps:
+        res = []
+        for binary in (KUBECTL, OURS):
+            env = dict(os.environ, KUBECONFIG=files[binary])
+            p = subprocess.run([binary, "--cache-dir", str(tmp_path / ("c" + os.path.basename(binary)))] + args,
+                               capture_output=True, text=True, timeout=60, env=env)
+            p.stdout = p.stdout.replace(files[binary], "KC")
+            p.stderr = p.stderr.replace(files[binary], "KC")
+            res.append(p)
+        same(res[0], res[1], age=True)
+    assert open(files[KUBECTL]).read() == open(files[OURS]).read()
