@@ -14,6 +14,7 @@
 #include "apiserver_validation.h"
 
 #include "api/kube_json.h"
+#include "api/kube_protobuf.h"
 #include "api/kube_selector.h"
 #include "api/kube_yaml.h"
 #include "core/kube_log.h"
@@ -247,10 +248,24 @@ static kube_status_t *parse_body(kube_http_req_t *req, cJSON **ret)
 	const char *ct = kube_http_req_header(req, "Content-Type");
 	cJSON *obj;
 
-	if (ct && strstr(ct, "protobuf"))
-		return kube_status_unsupported_media(ct);
 	if (len == 0)
 		return kube_status_bad_request("the request body is empty");
+	if (ct && strstr(ct, "protobuf")) {
+		/* typed clients (kubectl create <generator>, create token,
+		 * autoscale, auth can-i): transcode to JSON and go on */
+		char *err = NULL;
+		kube_status_t *st = NULL;
+		int r = kube_protobuf_decode(body, len, &obj, &err);
+		if (r == -ENOTSUP)
+			st = kube_status_unsupported_media(ct);
+		else if (r < 0)
+			st = kube_status_bad_request("unable to decode protobuf body: %s", err ? err : "malformed");
+		kube_free(err);
+		if (st)
+			return st;
+		*ret = obj;
+		return NULL;
+	}
 	if (ct && strstr(ct, "yaml")) {
 		char *err = NULL;
 		kube_status_t *st;

@@ -13,6 +13,7 @@
 
 #include "api/kube_json.h"
 #include "core/kube_buf.h"
+#include "core/kube_metrics.h"
 #include "net/kube_http.h"
 #include "net/kube_http_client.h"
 
@@ -117,6 +118,8 @@ struct kube_client {
 	int64_t file_token_mtime;
 
 	atomic_uint_fast64_t requests, retries, throttled_ns;
+	kube_client_metrics_t metrics;
+	char *host; /* "host:port" for metric labels */
 };
 
 void kube_client_status_clear(kube_client_status_t *st)
@@ -222,6 +225,7 @@ int kube_client_new(const kube_client_config_t *cfg, kube_client_t **ret)
 		return -EINVAL;
 	}
 	kube_loop_init();
+	c->host = kube_strndup(host, strcspn(host, "/"));
 
 	c->hcfg.ca_file = hdup(c, 0, cfg->ca_file);
 	c->hcfg.ca_pem = hdup(c, 1, cfg->ca_pem);
@@ -281,6 +285,7 @@ void kube_client_free(kube_client_t *c)
 	for (size_t i = 0; i < ARRAY_SIZE(c->hstrings); i++)
 		kube_free(c->hstrings[i]);
 	kube_free(c->server);
+	kube_free(c->host);
 	kube_free(c->token);
 	kube_free(c->token_file);
 	kube_free(c->file_token);
@@ -358,8 +363,51 @@ static int sleep_ms(int64_t ms, kube_client_cancel_t *cancel)
 	}
 }
 
+static const double metric_buckets[] = { 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60 };
+
+void kube_client_metrics_register(kube_metrics_t *m, kube_client_metrics_t *ret)
+{
+	static const char *const req_labels[] = { "code", "host", "method", NULL };
+	static const char *const verb_labels[] = { "verb", "host", NULL };
+
+	ret->requests = kube_metrics_counter(m, "rest_client_requests_total",
+					     "[ALPHA] Number of HTTP requests, partitioned by status code, method, and host.",
+					     req_labels);
+	ret->duration = kube_metrics_histogram(m, "rest_client_request_duration_seconds",
+					       "[ALPHA] Request latency in seconds. Broken down by verb, and host.",
+					       verb_labels, metric_buckets, ARRAY_SIZE(metric_buckets));
+	ret->rate_limiter = kube_metrics_histogram(m, "rest_client_rate_limiter_duration_seconds",
+						   "[ALPHA] Client side rate limiter latency in seconds. Broken down by verb, and host.",
+						   verb_labels, metric_buckets, ARRAY_SIZE(metric_buckets));
+}
+
+void kube_client_set_metrics(kube_client_t *c, const kube_client_metrics_t *cm)
+{
+	if (cm)
+		c->metrics = *cm;
+	else
+		memset(&c->metrics, 0, sizeof(c->metrics));
+}
+
+static void observe_request(kube_client_t *c, const char *method, int status, int64_t ns)
+{
+	char code[16];
+
+	if (c->metrics.requests) {
+		if (status > 0)
+			snprintf(code, sizeof(code), "%d", status);
+		else
+			kube_strlcpy(code, "<error>", sizeof(code));
+		kube_metric_add(c->metrics.requests,
+				(const char *const[]){ code, c->host, method, NULL }, 1);
+	}
+	if (c->metrics.duration)
+		kube_metric_observe(c->metrics.duration,
+				    (const char *const[]){ method, c->host, NULL }, (double)ns / 1e9);
+}
+
 /* client-go's token bucket: take a token, waiting for it if none is left. */
-static int rate_wait(kube_client_t *c, kube_client_cancel_t *cancel)
+static int rate_wait(kube_client_t *c, const char *method, kube_client_cancel_t *cancel)
 {
 	int64_t now, wait_ns = 0;
 
@@ -375,6 +423,10 @@ static int rate_wait(kube_client_t *c, kube_client_cancel_t *cancel)
 	if (c->tokens < 0)
 		wait_ns = (int64_t)(-c->tokens / c->qps * 1e9);
 	pthread_mutex_unlock(&c->lock);
+	if (c->metrics.rate_limiter)
+		kube_metric_observe(c->metrics.rate_limiter,
+				    (const char *const[]){ method, c->host, NULL },
+				    wait_ns > 0 ? (double)wait_ns / 1e9 : 0);
 	if (wait_ns <= 0)
 		return 0;
 	atomic_fetch_add(&c->throttled_ns, (uint64_t)wait_ns);
@@ -506,6 +558,7 @@ typedef struct call_opts {
 	const void *body;
 	size_t body_len;
 	int timeout_ms;
+	int max_retries; /* 0: the client's; -1: none */
 	bool no_retry;
 	kube_client_cancel_t *cancel;
 	kube_http_data_fn on_data;
@@ -522,6 +575,7 @@ static int client_call(kube_client_t *c, const call_opts_t *o, kube_http_respons
 	kube_http_request_t hreq = { 0 };
 	size_t nh = 0;
 	int attempt = 0;
+	int max_retries = o->max_retries < 0 ? 0 : o->max_retries > 0 ? o->max_retries : c->max_retries;
 
 	headers[nh++] = "Accept";
 	headers[nh++] = o->accept ? o->accept : "application/json";
@@ -549,11 +603,15 @@ static int client_call(kube_client_t *c, const call_opts_t *o, kube_http_respons
 		kube_http_response_t resp = { 0 };
 		int r, delay_ms = -1, ra;
 
-		r = rate_wait(c, o->cancel);
+		int64_t t0;
+
+		r = rate_wait(c, method, o->cancel);
 		if (r < 0)
 			return r;
+		t0 = kube_now_ns();
 		r = do_once(c, &hreq, o->cancel, &resp);
-		if (o->no_retry || attempt >= c->max_retries || r == -ECANCELED) {
+		observe_request(c, method, r == 0 ? resp.status : 0, kube_now_ns() - t0);
+		if (o->no_retry || attempt >= max_retries || r == -ECANCELED) {
 			if (r == 0)
 				*ret_resp = resp;
 			return r;
@@ -601,6 +659,7 @@ int kube_client_raw(kube_client_t *c, const kube_client_raw_t *req, int *ret_cod
 		.body_len = req->body && !req->body_len ? strlen(req->body) : req->body_len,
 		.timeout_ms = req->timeout_ms,
 		.cancel = req->cancel,
+		.max_retries = req->max_retries,
 	};
 	kube_http_response_t resp = { 0 };
 	int r;

@@ -7,9 +7,11 @@
  * --master). It speaks JSON over HTTP/1.1 or HTTP/2 (net/kube_http_client),
  * with bearer-token, basic or client-certificate authentication. Every call
  * passes a token bucket (qps, burst) first, as client-go's flowcontrol does.
- * Idempotent calls (GET, LIST, PUT, DELETE, PATCH, WATCH) and every call that
- * got a 429 or "connection refused" before it was sent are retried with
- * exponential backoff (honouring Retry-After) up to max_retries times.
+ * Retries, up to max_retries, after Retry-After (capped at 30 s) or a
+ * backoff of 100 ms doubling to 2 s: every call answered 429 or whose
+ * connection was refused; idempotent calls (all but POST) also on 502, 503,
+ * 504 or any 5xx with Retry-After, and on a connection reset. Watches are
+ * never retried (their caller resumes them).
  *
  * Resources are named by their kube_kind_t (api/kube_kinds.h), so the path
  * is /api/v1/namespaces/<ns>/pods/<name>[/<subresource>] or
@@ -111,6 +113,7 @@ typedef struct kube_client_raw {
 	size_t body_len;
 	int timeout_ms;		/* 0: the client's */
 	kube_client_cancel_t *cancel;
+	int max_retries;	/* 0: the client's; -1: none */
 } kube_client_raw_t;
 int kube_client_raw(kube_client_t *c, const kube_client_raw_t *req, int *ret_code,
 		    char **ret_body, size_t *ret_len);
@@ -198,6 +201,24 @@ typedef int (*kube_client_watch_fn)(const char *type, cJSON *obj, void *arg);
 int kube_client_watch(kube_client_t *c, const kube_kind_t *k, const char *ns,
 		      const kube_client_list_opts_t *opts, kube_client_watch_fn fn, void *arg,
 		      kube_client_status_t *ret_status);
+
+/* Upstream's REST client metrics (client-go's metrics adapter), registered
+ * once per registry (core/kube_metrics.h) and shared by any number of
+ * clients:
+ *   rest_client_requests_total{code,host,method}   ("<error>" for transport errors)
+ *   rest_client_request_duration_seconds{verb,host}
+ *   rest_client_rate_limiter_duration_seconds{verb,host} */
+typedef struct kube_metrics kube_metrics_t;
+typedef struct kube_metric kube_metric_t;
+typedef struct kube_client_metrics {
+	kube_metric_t *requests;
+	kube_metric_t *duration;
+	kube_metric_t *rate_limiter;
+} kube_client_metrics_t;
+void kube_client_metrics_register(kube_metrics_t *m, kube_client_metrics_t *ret);
+/* Report this client's requests (the metrics must outlive the client).
+ * Call before the client is shared between threads; NULL stops reporting. */
+void kube_client_set_metrics(kube_client_t *c, const kube_client_metrics_t *cm);
 
 /* Client-wide counters (for /metrics and tests). */
 typedef struct kube_client_stats {

@@ -8,7 +8,11 @@
  * source.host when set). Events with the same source, involved object,
  * type, reason and message are aggregated as upstream does: the first is
  * created as "<name>.<hex unix nanos>", later ones PATCH its count and
- * lastTimestamp. Writes happen on the recorder's own thread from a bounded
+ * lastTimestamp. As client-go's EventCorrelator also does, the 10th and
+ * later distinct messages for the same source, object, type and reason
+ * within 10 minutes become one "(combined from similar events): <msg>"
+ * Event, and a spam filter lets 25 events per source and object through,
+ * then one per 5 minutes (the others are dropped). Writes happen on the recorder's own thread from a bounded
  * queue (1000 events; beyond that new events are dropped and counted), so
  * eventf never blocks on the network.
  *

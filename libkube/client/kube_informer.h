@@ -91,7 +91,9 @@ typedef struct kube_informer_config {
 
 /* Make an informer (not started). The client must outlive it. */
 kube_informer_t *kube_informer_new(kube_client_t *c, const kube_informer_config_t *cfg);
-/* Before start: add a handler set (several allowed) and named indexes. */
+/* Add a handler set (several allowed; added to a running informer, the
+ * set first sees every cached object as an add, as client-go does) and,
+ * before start, named indexes (-EBUSY after start). */
 void kube_informer_add_handlers(kube_informer_t *inf, const kube_informer_handlers_t *h);
 int kube_informer_add_index(kube_informer_t *inf, const char *name, kube_informer_index_fn fn);
 /* Start the informer's thread. Returns 0 or a negative errno. */

@@ -452,6 +452,8 @@ int kube_kubeconfig_resolve(const kube_kubeconfig_t *kc, const kube_kubeconfig_o
 	 * client-go does; --insecure-skip-tls-verify drops it. */
 	c->insecure_skip_verify = ov->insecure_skip_tls_verify >= 0 ?
 					  ov->insecure_skip_tls_verify == 1 :
+				  set(ov->certificate_authority) ?
+					  false : /* a CA on the command line wins */
 					  kube_json_get_bool(cluster, "insecure-skip-tls-verify", false);
 	if (set(ov->certificate_authority)) {
 		c->ca_file = keep_dup(&r, ov->certificate_authority);
@@ -462,7 +464,9 @@ int kube_kubeconfig_resolve(const kube_kubeconfig_t *kc, const kube_kubeconfig_o
 						ret_err)) < 0)
 			goto fail;
 	}
+	/* client-go: --server without --tls-server-name drops the file's name */
 	c->server_name = keep_dup(&r, set(ov->tls_server_name) ? ov->tls_server_name :
+				  set(ov->server) ? NULL :
 				  kube_json_get_str(cluster, "tls-server-name"));
 
 	/* User credentials; command-line ones replace the file's. */

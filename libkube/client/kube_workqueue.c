@@ -7,6 +7,7 @@
 
 #include "client/kube_strmap.h"
 #include "core/kube_core.h"
+#include "core/kube_metrics.h"
 
 /* A delayed key: the heap may hold stale entries; the waiting map has the
  * current ready time of each key. */
@@ -29,8 +30,9 @@ struct kube_workqueue {
 	/* FIFO of ready keys (owned copies). */
 	char **fifo;
 	size_t head, len, cap;
-	kube_strmap_t dirty;	  /* queued or re-added while processing */
-	kube_strmap_t processing; /* handed out, done not called yet */
+	kube_strmap_t dirty;	  /* queued or re-added while processing -> (intptr_t) add time */
+	kube_strmap_t processing; /* handed out, done not called yet -> (intptr_t) start time */
+	kube_workqueue_metrics_t metrics;
 
 	delayed_t *heap;
 	size_t nheap, heap_cap;
@@ -87,15 +89,63 @@ static char *fifo_pop(kube_workqueue_t *q)
 	return k;
 }
 
+static const double wq_buckets[] = { 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10 };
+
+void kube_workqueue_metrics_register(kube_metrics_t *m, kube_workqueue_metrics_t *ret)
+{
+	static const char *const labels[] = { "name", NULL };
+
+	ret->adds = kube_metrics_counter(m, "workqueue_adds_total",
+					 "[ALPHA] Total number of adds handled by workqueue", labels);
+	ret->depth = kube_metrics_gauge(m, "workqueue_depth", "[ALPHA] Current depth of workqueue",
+					labels);
+	ret->retries = kube_metrics_counter(m, "workqueue_retries_total",
+					    "[ALPHA] Total number of retries handled by workqueue",
+					    labels);
+	ret->queue_duration = kube_metrics_histogram(
+		m, "workqueue_queue_duration_seconds",
+		"[ALPHA] How long in seconds an item stays in workqueue before being requested.",
+		labels, wq_buckets, ARRAY_SIZE(wq_buckets));
+	ret->work_duration = kube_metrics_histogram(
+		m, "workqueue_work_duration_seconds",
+		"[ALPHA] How long in seconds processing an item from workqueue takes.", labels,
+		wq_buckets, ARRAY_SIZE(wq_buckets));
+}
+
+void kube_workqueue_set_metrics(kube_workqueue_t *q, const kube_workqueue_metrics_t *wm)
+{
+	pthread_mutex_lock(&q->lock);
+	if (wm)
+		q->metrics = *wm;
+	else
+		memset(&q->metrics, 0, sizeof(q->metrics));
+	pthread_mutex_unlock(&q->lock);
+}
+
+static void metric_add(kube_workqueue_t *q, kube_metric_t *mt, double v)
+{
+	if (mt)
+		kube_metric_add(mt, (const char *const[]){ q->name, NULL }, v);
+}
+
+static void metric_observe(kube_workqueue_t *q, kube_metric_t *mt, int64_t since_ns)
+{
+	if (mt)
+		kube_metric_observe(mt, (const char *const[]){ q->name, NULL },
+				    (double)(kube_now_ns() - since_ns) / 1e9);
+}
+
 /* client-go's Add, under the lock. */
 static void add_locked(kube_workqueue_t *q, const char *key)
 {
 	if (q->shutting_down || kube_strmap_has(&q->dirty, key))
 		return;
-	kube_strmap_put(&q->dirty, key, NULL);
+	metric_add(q, q->metrics.adds, 1);
+	kube_strmap_put(&q->dirty, key, (void *)(intptr_t)kube_now_ns());
 	if (kube_strmap_has(&q->processing, key))
 		return;
 	fifo_push(q, key);
+	metric_add(q, q->metrics.depth, 1);
 	pthread_cond_signal(&q->cond);
 }
 
@@ -210,6 +260,7 @@ void kube_workqueue_add_rate_limited(kube_workqueue_t *q, const char *key)
 	int64_t item_ns, bucket_ns = 0, now;
 
 	pthread_mutex_lock(&q->lock);
+	metric_add(q, q->metrics.retries, 1);
 	/* per-item exponential backoff */
 	n = (intptr_t)kube_strmap_get(&q->failures, key);
 	kube_strmap_put(&q->failures, key, (void *)(n + 1));
@@ -262,8 +313,10 @@ char *kube_workqueue_get(kube_workqueue_t *q)
 		next = promote_due(q);
 		if (q->len > 0) {
 			key = fifo_pop(q);
-			kube_strmap_remove(&q->dirty, key, NULL);
-			kube_strmap_put(&q->processing, key, NULL);
+			metric_add(q, q->metrics.depth, -1);
+			metric_observe(q, q->metrics.queue_duration,
+				       (intptr_t)kube_strmap_remove(&q->dirty, key, NULL));
+			kube_strmap_put(&q->processing, key, (void *)(intptr_t)kube_now_ns());
 			break;
 		}
 		if (next) {
@@ -285,9 +338,11 @@ void kube_workqueue_done(kube_workqueue_t *q, char *key)
 	if (!key)
 		return;
 	pthread_mutex_lock(&q->lock);
-	kube_strmap_remove(&q->processing, key, NULL);
+	metric_observe(q, q->metrics.work_duration,
+		       (intptr_t)kube_strmap_remove(&q->processing, key, NULL));
 	if (kube_strmap_has(&q->dirty, key) && !q->shutting_down) {
 		fifo_push(q, key);
+		metric_add(q, q->metrics.depth, 1);
 		pthread_cond_signal(&q->cond);
 	}
 	pthread_cond_broadcast(&q->cond); /* free() waits for processing to drain */

@@ -30,6 +30,19 @@ typedef struct kube_workqueue_config {
 	int burst;		 /* default 100 */
 } kube_workqueue_config_t;
 
+/* Upstream's work queue metrics, labelled by the queue's name, registered
+ * once per registry (core/kube_metrics.h) and shared by every queue:
+ *   workqueue_adds_total, workqueue_depth, workqueue_retries_total,
+ *   workqueue_queue_duration_seconds, workqueue_work_duration_seconds. */
+typedef struct kube_metrics kube_metrics_t;
+typedef struct kube_metric kube_metric_t;
+typedef struct kube_workqueue_metrics {
+	kube_metric_t *adds, *depth, *retries, *queue_duration, *work_duration;
+} kube_workqueue_metrics_t;
+void kube_workqueue_metrics_register(kube_metrics_t *m, kube_workqueue_metrics_t *ret);
+/* Report this queue (the metrics must outlive it); before it is shared. */
+void kube_workqueue_set_metrics(kube_workqueue_t *q, const kube_workqueue_metrics_t *wm);
+
 /* cfg may be NULL (defaults). */
 kube_workqueue_t *kube_workqueue_new(const kube_workqueue_config_t *cfg);
 /* Shut down (wakes every get()) and free once no worker holds a key.

@@ -270,7 +270,9 @@ def test_yaml_bodies_and_bad_input(server, ns):
          "application/json", 400, "BadRequest"),
         (json.dumps({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x"}}).encode(),
          "application/json", 400, "BadRequest"),
-        (b"k8s\x00\x0a\x02", "application/vnd.kubernetes.protobuf", 415, "UnsupportedMediaType"),
+        (b"k8s\x00\x0a\x02", "application/vnd.kubernetes.protobuf", 400, "BadRequest"),
+        (b"k8s\x00\x0a\x0c\x0a\x02v1\x12\x06Widget", "application/vnd.kubernetes.protobuf", 415,
+         "UnsupportedMediaType"),
     ]
     for data, ctype, code, reason in cases:
         st, _, body = server.request("POST", path, data, {"Content-Type": ctype})

@@ -1,7 +1,7 @@
 /*
  * apiserver_fixture: the client tests' real API server. Forks the
  * kube-apiserver built next to the test binary (<build>/bin, found from
- * /proc/self/exe) on a free 127.0.0.1 port with --secure-port=0 and a
+ * /proc/self/exe, or $KUBE_BUILD/bin) on a free 127.0.0.1 port with --secure-port=0 and a
  * mkdtemp data dir, waits for /readyz, and stops it by PID. restart()
  * keeps the port and data dir. Header-only, static functions.
  */
@@ -135,11 +135,17 @@ static int fixture_start(apiserver_fixture_t *f, const char *const *extra)
 	if (n <= 0)
 		return -1;
 	self[n] = '\0';
-	p = strstr(self, "/test/unit/");
+	/* <build>/test/{unit,bench}/...: the last "/test/" */
+	p = NULL;
+	for (char *q = strstr(self, "/test/"); q; q = strstr(q + 1, "/test/"))
+		p = q;
 	if (!p)
 		return -1;
 	*p = '\0';
-	snprintf(f->bin, sizeof(f->bin), "%s/bin/kube-apiserver", self);
+	if (getenv("KUBE_BUILD") && *getenv("KUBE_BUILD"))
+		snprintf(f->bin, sizeof(f->bin), "%.3000s/bin/kube-apiserver", getenv("KUBE_BUILD"));
+	else
+		snprintf(f->bin, sizeof(f->bin), "%s/bin/kube-apiserver", self);
 	snprintf(f->dir, sizeof(f->dir), "/tmp/kube-client-test.XXXXXX");
 	if (!mkdtemp(f->dir))
 		return -1;
@@ -177,9 +183,34 @@ static int fixture_rm(const char *path, const struct stat *sb, int flag, struct 
 	return 0;
 }
 
+/* Print the server log when it holds a sanitizer report (the e2e
+ * fixtures' check_log); returns false then. */
+static bool fixture_log_clean(const apiserver_fixture_t *f)
+{
+	char path[300], line[1024];
+	bool clean = true;
+	FILE *in;
+
+	snprintf(path, sizeof(path), "%s/apiserver.log", f->dir);
+	in = fopen(path, "r");
+	if (!in)
+		return true;
+	while (fgets(line, sizeof(line), in)) {
+		if (strstr(line, "AddressSanitizer") || strstr(line, "runtime error:") ||
+		    strstr(line, "LeakSanitizer"))
+			clean = false;
+		if (!clean)
+			fputs(line, stderr);
+	}
+	fclose(in);
+	return clean;
+}
+
 static void fixture_stop(apiserver_fixture_t *f)
 {
 	fixture_kill(f, SIGTERM);
+	if (f->dir[0] && !fixture_log_clean(f))
+		fprintf(stderr, "kube-apiserver log above holds a sanitizer report\n");
 	if (f->dir[0] && !getenv("KEEP_FIXTURE_DIR"))
 		nftw(f->dir, fixture_rm, 16, FTW_DEPTH | FTW_PHYS);
 	f->dir[0] = '\0';

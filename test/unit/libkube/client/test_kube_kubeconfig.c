@@ -93,6 +93,23 @@ TEST(kubeconfig_context_override_paths_and_token)
 	ASSERT_FALSE(r.client.insecure_skip_verify);
 	ASSERT_STREQ(r.namespace_, "ns9");
 	kube_kubeconfig_resolved_clear(&r);
+
+	/* --server drops the file's tls-server-name */
+	ov = (kube_kubeconfig_overrides_t)KUBE_KUBECONFIG_OVERRIDES_INIT;
+	ov.server = "https://5.6.7.8";
+	ASSERT_EQ(kube_kubeconfig_resolve(&kc, &ov, &r, &err), 0);
+	ASSERT_NULL(r.client.server_name);
+	ASSERT_NOT_NULL(r.client.ca_pem);
+	kube_kubeconfig_resolved_clear(&r);
+
+	/* --certificate-authority turns the file's insecure-skip-tls-verify off */
+	ov = (kube_kubeconfig_overrides_t)KUBE_KUBECONFIG_OVERRIDES_INIT;
+	ov.context = "other";
+	ov.certificate_authority = "/x/ca.crt";
+	ASSERT_EQ(kube_kubeconfig_resolve(&kc, &ov, &r, &err), 0);
+	ASSERT_FALSE(r.client.insecure_skip_verify);
+	ASSERT_STREQ(r.client.ca_file, "/x/ca.crt");
+	kube_kubeconfig_resolved_clear(&r);
 	kube_kubeconfig_clear(&kc);
 }
 
