@@ -211,6 +211,8 @@ size_t kubectl_table_rows(kubectl_tab_t *t, const cJSON *table, const kubectl_ta
 			kubectl_labels_format(labels, &b);
 			cells[n++] = kube_buf_steal(&b);
 		}
+		if (n == 0)
+			continue;
 		kubectl_tab_row(t, (const char *const *)cells, n);
 		for (j = 0; j < n; j++)
 			kube_free(cells[j]);

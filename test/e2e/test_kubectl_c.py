@@ -255,9 +255,10 @@ def test_get_watch(pair, files):
         time.sleep(0.7)
     finally:
         p.terminate()
-    out = p.communicate(timeout=10)[0].splitlines()
+    raw = p.communicate(timeout=10)[0]
+    out = raw.splitlines()
     assert out[0].split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
-    assert len(out) >= 3 and all(l.startswith("p1 ") for l in out[1:]), out
+    assert len(out) >= 3 and all(l.startswith("p1 ") for l in out[1:]), repr(raw)
 
 
 # ---------------------------------------------------------------- create, apply, delete
