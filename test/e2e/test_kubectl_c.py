@@ -429,3 +429,37 @@ def test_config(pair, tmp_path):
             res.append(p)
         same(res[0], res[1], age=True)
     assert open(files[KUBECTL]).read() == open(files[OURS]).read()
+
+
+# ---------------------------------------------------------------- rollout, wait
+
+
+def test_rollout_wait(pair, files):
+    ns = new_ns(pair)
+    steps = [
+        ["create", "-f", str(files / "m.yaml"), "--validate=false"],
+        ["rollout", "status", "deploy/web", "--timeout=1s"], ["rollout", "status", "deploy/web", "--watch=false"],
+        ["rollout", "history", "deploy/web"], ["rollout", "undo", "deploy/web"],
+        ["rollout", "pause", "deploy/web"], ["rollout", "pause", "deploy/web"],
+        ["rollout", "resume", "deploy/web"], ["rollout", "resume", "deploy/web"],
+        ["rollout", "status", "deploy/nope"],
+        ["wait", "--for=condition=Ready", "pod/p1", "--timeout=1s"],
+        ["wait", "--for=delete", "pod/nope", "--timeout=1s"],
+        ["wait", "--for=jsonpath={.status.phase}=Pending", "pod/p1", "--timeout=1s"],
+        ["wait", "--for=condition=Ready", "pods", "--all", "--timeout=1s"],
+    ]
+    for st in ('{"status":{"observedGeneration":100,"replicas":2,"updatedReplicas":1}}',
+               '{"status":{"observedGeneration":100,"replicas":3,"updatedReplicas":2}}',
+               '{"status":{"observedGeneration":100,"replicas":2,"updatedReplicas":2,"availableReplicas":1}}',
+               '{"status":{"observedGeneration":100,"replicas":2,"updatedReplicas":2,"availableReplicas":2}}'):
+        steps += [["patch", "deploy", "web", "--subresource=status", "--type=merge", "-p", st],
+                  ["rollout", "status", "deploy/web", "--watch=false"],
+                  ["rollout", "status", "deploy/web", "--timeout=1s"]]
+    for args in steps:
+        r, o = pair.both(*args, ns=ns)
+        same(r, o)
+    o = pair.run(OURS, ["-n", ns[1], "rollout", "restart", "deploy/web"])
+    assert (o.stdout, o.returncode) == ("deployment.apps/web restarted\n", 0)
+    o = pair.run(OURS, ["-n", ns[1], "get", "deploy", "web", "-o",
+                        "jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}"])
+    assert o.stdout.endswith("Z")
