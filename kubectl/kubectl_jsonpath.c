@@ -335,9 +335,15 @@ static int eval_path(const char **pp, const char *end, const cJSON *root, const 
 			p = e;
 		} else if (*p == '.') {
 			const char *s = p + 1, *e = s;
+			bool escaped = false;
 
-			while (e < end && ident_char(*e))
+			while (e < end && (ident_char(*e) || (*e == '\\' && e + 1 < end))) {
+				if (*e == '\\') {
+					escaped = true;
+					e++;
+				}
 				e++;
+			}
 			if (e == s) { /* "." alone: the current value */
 				for (size_t i = 0; i < in.n; i++)
 					set_add(&out, in.v[i]);
@@ -352,6 +358,16 @@ static int eval_path(const char **pp, const char *end, const cJSON *root, const 
 			} else {
 				char *key = kube_strndup(s, (size_t)(e - s));
 
+				if (escaped) { /* "a\.b" names the key "a.b" */
+					char *w = key;
+
+					for (const char *q = key; *q; q++) {
+						if (*q == '\\' && q[1])
+							q++;
+						*w++ = *q;
+					}
+					*w = 0;
+				}
 				for (size_t i = 0; i < in.n; i++) {
 					const cJSON *x = cJSON_IsObject(in.v[i])
 								 ? cJSON_GetObjectItemCaseSensitive(in.v[i], key)

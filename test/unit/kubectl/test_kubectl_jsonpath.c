@@ -10,7 +10,7 @@ static const char *DOC =
 	"{\"kind\":\"List\",\"items\":["
 	"{\"metadata\":{\"name\":\"a\",\"labels\":{\"z\":\"1\",\"app\":\"web\"}},\"spec\":{\"replicas\":2,"
 	"\"containers\":[{\"name\":\"c1\",\"image\":\"nginx\"},{\"name\":\"c2\",\"image\":\"redis\"}]}},"
-	"{\"metadata\":{\"name\":\"b\",\"labels\":{\"app\":\"db\"}},\"spec\":{\"replicas\":1,"
+	"{\"metadata\":{\"name\":\"b\",\"labels\":{\"app\":\"db\",\"k.io/x\":\"dot\"}},\"spec\":{\"replicas\":1,"
 	"\"containers\":[{\"name\":\"c3\",\"image\":\"pg\"}]}}]}";
 
 static char *run(const char *tmpl)
@@ -48,6 +48,7 @@ TEST(fields_and_indexes)
 	CHECK("{.items[0].metadata['labels'].app}", "web");
 	CHECK("{.missing.field}", "");
 	CHECK("x{$.kind}y", "xListy");
+	CHECK("{.items[0].metadata.labels.app}", "web");
 }
 
 TEST(range_filter_recursive)
@@ -58,6 +59,7 @@ TEST(range_filter_recursive)
 	CHECK("{.items[?(@.spec.replicas>1)].metadata.name}", "a");
 	CHECK("{..image}", "nginx redis pg");
 	CHECK("{.items[0].spec.containers[*]['name']}", "c1 c2");
+	CHECK("{.items[1].metadata.labels.k\\.io/x}", "dot");
 }
 
 TEST(errors)
