@@ -463,3 +463,28 @@ def test_rollout_wait(pair, files):
     o = pair.run(OURS, ["-n", ns[1], "get", "deploy", "web", "-o",
                         "jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}"])
     assert o.stdout.endswith("Z")
+
+
+# ---------------------------------------------------------------- describe
+
+DATE = re.compile(r"[A-Z][a-z][a-z], \d\d [A-Z][a-z][a-z] \d{4} \d\d:\d\d:\d\d \+0000")
+
+
+def test_describe(pair, files):
+    ns = new_ns(pair)
+    pair.both("create", "-f", str(files / "m.yaml"), "--validate=false", ns=ns)
+    for args in (["describe", "pod", "p1"], ["describe", "deploy", "web"], ["describe", "cm", "cm1"],
+                 ["describe", "ns", "default"], ["describe", "pod", "nope"], ["describe", "pods,cm"]):
+        r, o = pair.both(*args, ns=ns)
+        for p in (r, o):
+            p.stdout = DATE.sub("DATE", p.stdout)
+        same(r, o)
+    n = next(NS)
+    names = ("rd-%d" % n, "od-%d" % n)
+    for name in names:
+        pair.run(OURS, ["create", "-f", "-"], stdin="apiVersion: v1\nkind: Node\nmetadata:\n  name: %s\n  labels: {a: b}\n" % name)
+    r = pair.run(KUBECTL, ["describe", "node", names[0]])
+    o = pair.run(OURS, ["describe", "node", names[1]])
+    for p, name in ((r, names[0]), (o, names[1])):
+        p.stdout = DATE.sub("DATE", p.stdout.replace(name, "N"))
+    same(r, o)
