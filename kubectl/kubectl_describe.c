@@ -421,7 +421,8 @@ static void describe_deployment(kubectl_ctx_t *ctx, dw_t *w, const cJSON *d)
 	}
 	dw_line(w, 0, "Pod Template:\n");
 	multiline(w, 1, "Labels", kube_json_get(d, "spec.template.metadata.labels"), "=");
-	multiline(w, 1, "Annotations", kube_json_get(d, "spec.template.metadata.annotations"), ": ");
+	if (cJSON_GetArraySize(kube_json_get(d, "spec.template.metadata.annotations")))
+		multiline(w, 1, "Annotations", kube_json_get(d, "spec.template.metadata.annotations"), ": ");
 	dw_line(w, 1, "Containers:\n");
 	containers(w, 1, kube_json_get(d, "spec.template.spec.containers"), NULL, true);
 	volumes(w, 1, kube_json_get(d, "spec.template.spec.volumes"));
