@@ -488,3 +488,28 @@ def test_describe(pair, files):
     for p, name in ((r, names[0]), (o, names[1])):
         p.stdout = DATE.sub("DATE", p.stdout.replace(name, "N"))
     same(r, o)
+
+
+# ---------------------------------------------------------------- completion
+
+
+def test_completion_bash(pair, tmp_path):
+    script = subprocess.run([OURS, "completion", "bash"], capture_output=True, text=True, timeout=30)
+    assert script.returncode == 0 and "complete -o default -F __start_kubectl kubectl" in script.stdout
+    (tmp_path / "c.sh").write_text(script.stdout)
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    os.symlink(OURS, str(bindir / "kubectl"))
+
+    def complete(line):
+        words = line.split(" ")
+        prog = ('source %s; COMP_WORDS=(%s); COMP_CWORD=%d; __start_kubectl; echo "${COMPREPLY[@]}"'
+                % (tmp_path / "c.sh", " ".join("'%s'" % w for w in words), len(words) - 1))
+        env = dict(os.environ, PATH=str(bindir) + ":" + os.environ["PATH"])
+        return subprocess.run(["bash", "-c", prog], capture_output=True, text=True, timeout=30, env=env).stdout.split()
+
+    assert complete("kubectl ge") == ["get"]
+    assert "pods" in complete("kubectl -s %s get po" % pair.srv.url)
+    assert complete("kubectl -s %s get ns kube-s" % pair.srv.url) == ["kube-system"]
+    r = subprocess.run([OURS, "completion", "zsh"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1 and r.stderr == 'error: Unsupported shell type "zsh".\n'
