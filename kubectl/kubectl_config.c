@@ -359,7 +359,8 @@ static int config_get_contexts(kubectl_ctx_t *ctx)
 			fprintf(ctx->err, "error: context %s not found\n", ctx->args[i]);
 			rc = 1;
 		}
-	qsort(v, n, sizeof(*v), cmp_ctx);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_ctx);
 	if (kube_streq(cfg.output, "name")) {
 		for (size_t i = 0; i < n; i++)
 			fprintf(ctx->out, "%s\n", kube_json_get_str(v[i], "name") ?: "");

@@ -113,7 +113,8 @@ static int api_versions_run(kubectl_ctx_t *ctx)
 			gvs = kube_realloc(gvs, (n + 1) * sizeof(*gvs));
 			gvs[n++] = kube_json_get_str(v, "groupVersion") ?: "";
 		}
-	qsort(gvs, n, sizeof(*gvs), cmp_strp);
+	if (n)
+		qsort(gvs, n, sizeof(*gvs), cmp_strp);
 	for (size_t i = 0; i < n; i++)
 		fprintf(ctx->out, "%s\n", gvs[i]);
 	kube_free(gvs);

@@ -121,7 +121,8 @@ static int read_path(kubectl_ctx_t *ctx, const char *path, bool recursive, bool 
 						   kube_endswith(path, "/") ? "" : "/", de->d_name);
 		}
 		closedir(d);
-		qsort(names, n, sizeof(char *), cmp_str);
+		if (n)
+			qsort(names, n, sizeof(char *), cmp_str);
 		for (size_t i = 0; i < n; i++) {
 			struct stat s2;
 

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import BIN, KUBECTL, ApiServer, check_log, free_port
 
-OURS = os.path.join(BIN, "kubectl")
+OURS = os.environ.get("KUBECTL_C", os.path.join(BIN, "kubectl"))
 
 pytestmark = pytest.mark.skipif(not (os.path.exists(OURS) and os.path.exists(KUBECTL)),
                                 reason="needs _output/bin/kubectl and kubectl.1.32")
