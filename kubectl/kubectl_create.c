@@ -71,6 +71,25 @@ static void print_result(kubectl_ctx_t *ctx, const kube_kind_t *k, const cJSON *
 	kube_buf_clear(&b);
 }
 
+/* How upstream's generators wrap an API error, per kind (NULL: the plain
+ * "Error from server" form, as namespace prints it). */
+static const char *generator_wrap(const kube_kind_t *k)
+{
+	if (*k->group && strcmp(k->kind, "Deployment") == 0)
+		return "deployment: ";
+	if (*k->group)
+		return NULL;
+	if (strcmp(k->kind, "ConfigMap") == 0)
+		return "configmap: ";
+	if (strcmp(k->kind, "Secret") == 0)
+		return "secret ";
+	if (strcmp(k->kind, "ServiceAccount") == 0)
+		return "serviceaccount: ";
+	if (strcmp(k->kind, "Service") == 0)
+		return "ClusterIP service: ";
+	return NULL;
+}
+
 static int create_one(kubectl_ctx_t *ctx, const kube_kind_t *k, const char *ns, cJSON *obj,
 		      const char *source)
 {
@@ -117,8 +136,11 @@ static int create_one(kubectl_ctx_t *ctx, const kube_kind_t *k, const char *ns, 
 		}
 	}
 	prefix = source ? kube_asprintf("error when creating \"%s\": ", source) : NULL;
-	if (!source && r == -EEXIST) {
-		/* generators: upstream prints the Status alone */
+	if (!source && st.code && generator_wrap(k)) {
+		/* generators: upstream's "failed to create" wrapping */
+		fprintf(ctx->err, "error: failed to create %s%s\n", generator_wrap(k), st.message ? st.message : "");
+		kube_client_status_clear(&st);
+		return 1;
 	}
 	kubectl_report(ctx, r, &st, prefix);
 	kube_free(prefix);
@@ -182,7 +204,8 @@ static int generate(kubectl_ctx_t *ctx, cJSON **ret, const char **ret_resource)
 	if (strcmp(what, "secret") == 0 || strcmp(what, "service") == 0 || strcmp(what, "svc") == 0)
 		need = 3;
 	if (ctx->nargs < need) {
-		kubectl_usage_error(ctx, "exactly one NAME is required, got 0");
+		fprintf(ctx->err, "error: exactly one NAME is required, got 0\nSee 'kubectl create %s%s%s -h' for help and examples\n",
+			what, need == 3 && ctx->nargs > 1 ? " " : "", need == 3 && ctx->nargs > 1 ? ctx->args[1] : "");
 		return 1;
 	}
 	name = ctx->args[need - 1];
@@ -246,8 +269,13 @@ static int generate(kubectl_ctx_t *ctx, cJSON **ret, const char **ret_resource)
 		*ret_resource = "deployments.apps";
 	} else if ((strcmp(what, "service") == 0 || strcmp(what, "svc") == 0) &&
 		   strcmp(ctx->args[1], "clusterip") == 0) {
-		cJSON *ports = cJSON_CreateArray();
+		cJSON *ports;
 
+		if (!copt.tcp || !*copt.tcp) {
+			kubectl_errorf(ctx, "at least one tcp port specifier must be provided");
+			return 1;
+		}
+		ports = cJSON_CreateArray();
 		o = new_obj("v1", "Service", name);
 		kube_json_set_str(o, "metadata.labels.app", name);
 		for (char *save = NULL, *s = kube_strdup(copt.tcp ? copt.tcp : ""), *tok = strtok_r(s, ",", &save), *orig = s;
@@ -279,7 +307,12 @@ static int generate(kubectl_ctx_t *ctx, cJSON **ret, const char **ret_resource)
 		kube_json_set_str(o, "spec.type", "ClusterIP");
 		*ret_resource = "services";
 	} else {
-		kubectl_errorf(ctx, "unknown command \"%s\" for \"kubectl create\"", what);
+		kube_buf_t b = KUBE_BUF_INIT;
+
+		for (int i = 0; i < ctx->nargs; i++)
+			kube_buf_printf(&b, "%s%s", i ? " " : "", ctx->args[i]);
+		fprintf(ctx->err, "error: Unexpected args: [%s]\nSee 'kubectl create -h' for help and examples\n", kube_buf_str(&b));
+		kube_buf_clear(&b);
 		return 1;
 	}
 	*ret = o;
