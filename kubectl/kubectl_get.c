@@ -1,5 +1,6 @@
 /* kubectl_get: `kubectl get`, printing the server's Tables as upstream. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/kube_json.h"
@@ -43,6 +44,8 @@ static void get_setup(kubectl_ctx_t *ctx, kube_flagset_t *fs)
 	kube_flag_ignored(fs, "subresource", false, "If specified, gets the subresource of the requested object.");
 }
 
+static bool sort_table;
+
 /* Query string for a list. */
 static char *list_query(int64_t limit, const char *cont)
 {
@@ -59,6 +62,8 @@ static char *list_query(int64_t limit, const char *cont)
 		kube_buf_printf(&b, "fieldSelector=%s&", e);
 		kube_free(e);
 	}
+	if (gopt.sort_by && *gopt.sort_by && sort_table)
+		kube_buf_puts(&b, "includeObject=Object&");
 	if (limit > 0)
 		kube_buf_printf(&b, "limit=%lld&", (long long)limit);
 	if (cont && *cont) {
@@ -192,6 +197,71 @@ static int fetch_target(kubectl_ctx_t *ctx, const kubectl_target_t *t, bool tabl
 	}
 	kube_buf_clear(&api);
 	return 0;
+}
+
+typedef struct sort_item {
+	cJSON *item;
+	cJSON *key;	/* first jsonpath result or NULL */
+	size_t idx;
+} sort_item_t;
+
+static int cmp_sort(const void *a, const void *b)
+{
+	const sort_item_t *x = a, *y = b;
+	int c = 0;
+
+	if (!x->key || !y->key)
+		c = !x->key && y->key ? -1 : x->key && !y->key ? 1 : 0;
+	else if (cJSON_IsNumber(x->key) && cJSON_IsNumber(y->key))
+		c = x->key->valuedouble < y->key->valuedouble ? -1 : x->key->valuedouble > y->key->valuedouble;
+	else if (cJSON_IsString(x->key) && cJSON_IsString(y->key))
+		c = strcmp(x->key->valuestring, y->key->valuestring);
+	else {
+		char *sx = kube_json_canonical(x->key), *sy = kube_json_canonical(y->key);
+
+		c = strcmp(sx, sy);
+		kube_free(sx);
+		kube_free(sy);
+	}
+	return c ? c : (x->idx < y->idx ? -1 : 1);
+}
+
+/* Sort arr (items, or Table rows by their object) by --sort-by, stably. */
+static int sort_array(kubectl_ctx_t *ctx, cJSON *arr, bool rows)
+{
+	char *expr, *err = NULL;
+	size_t n = (size_t)cJSON_GetArraySize(arr), i = 0;
+	sort_item_t *v;
+	cJSON *it;
+	int rc = 0;
+
+	if (!gopt.sort_by || !*gopt.sort_by || n < 2)
+		return 0;
+	expr = gopt.sort_by[0] == '{' ? kube_strndup(gopt.sort_by + 1, strlen(gopt.sort_by) - 2)
+				      : kube_strdup(gopt.sort_by);
+	v = kube_calloc(n, sizeof(*v));
+	while ((it = cJSON_DetachItemFromArray(arr, 0))) {
+		cJSON *res = NULL;
+
+		if (kubectl_jsonpath_eval(expr, rows ? kube_json_get(it, "object") : it, &res, &err) < 0) {
+			rc = kubectl_errorf(ctx, "couldn't find any field with path \"%s\" in the list of objects", expr);
+			kube_free(err);
+			err = NULL;
+		}
+		v[i].item = it;
+		v[i].key = res && res->child ? cJSON_DetachItemFromArray(res, 0) : NULL;
+		v[i].idx = i;
+		cJSON_Delete(res);
+		i++;
+	}
+	qsort(v, i, sizeof(*v), cmp_sort);
+	for (size_t k = 0; k < i; k++) {
+		cJSON_AddItemToArray(arr, v[k].item);
+		cJSON_Delete(v[k].key);
+	}
+	kube_free(v);
+	kube_free(expr);
+	return rc;
 }
 
 static void no_resources(kubectl_ctx_t *ctx, const kubectl_targets_t *ts)
@@ -346,6 +416,7 @@ static int get_run(kubectl_ctx_t *ctx)
 	    !kube_startswith(o, "jsonpath=") && !kube_startswith(o, "custom-columns=") &&
 	    !kube_startswith(o, "jsonpath-as-json="))
 		return kubectl_errorf(ctx, "unable to match a printer suitable for the output format \"%s\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml", o);
+	sort_table = table;
 	if (ctx->nargs == 0) {
 		fprintf(ctx->err, "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
 		fprintf(ctx->err, "error: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n");
@@ -385,6 +456,7 @@ static int get_run(kubectl_ctx_t *ctx)
 			if (ts.multi)
 				kubectl_kind_prefix(ts.t[i].k, &kp);
 			to.kind_prefix = ts.multi ? kube_buf_str(&kp) : NULL;
+			rc |= sort_array(ctx, cJSON_GetObjectItem(acc, "rows"), true);
 			to.with_namespace = gopt.all_namespaces && ts.t[i].k->namespaced;
 			if (cJSON_GetArraySize(cJSON_GetObjectItem(acc, "rows")) > 0) {
 				if (printed && !gopt.no_headers)
@@ -438,6 +510,7 @@ static int get_run(kubectl_ctx_t *ctx)
 		for (size_t i = 0; i < ts.n; i++)
 			if (fetch_target(ctx, &ts.t[i], false, list, &rc))
 				break;
+		rc |= sort_array(ctx, items, false);
 		cJSON_DeleteItemFromObject(list, "metadata");
 		cJSON_AddItemToObject(list, "metadata", cJSON_CreateObject());
 		cJSON_AddStringToObject(cJSON_GetObjectItem(list, "metadata"), "resourceVersion", "");

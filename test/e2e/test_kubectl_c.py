@@ -174,7 +174,9 @@ def test_get_tables(pair, files):
                  ["get", "pods", "-o", "jsonpath={.items[*].metadata.name}"],
                  ["get", "pods", "-o", 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.spec.containers[0].image}{"\\n"}{end}'],
                  ["get", "pods", "-o", "custom-columns=N:.metadata.name,I:.spec.containers[*].image"],
-                 ["get", "cm", "-o", "jsonpath={.items[0].metadata.labels}"]):
+                 ["get", "cm", "-o", "jsonpath={.items[0].metadata.labels}"],
+                 ["get", "pods,cm", "--sort-by=.metadata.name"], ["get", "all", "--sort-by={.metadata.creationTimestamp}"],
+                 ["get", "pods,deploy", "--sort-by=.metadata.name", "-o", "name"]):
         r, o = pair.both(*args, ns=ns)
         same(r, o, age=True)
 
