@@ -426,6 +426,13 @@ static int get_run(kubectl_ctx_t *ctx)
 		return 1;
 	if (kubectl_targets_resolve(ctx, ctx->args, ctx->nargs, &ts))
 		return 1;
+	if (table && gopt.sort_by && *gopt.sort_by && ts.n > 1) {
+		/* upstream cannot sort the Tables of several types */
+		rc = kubectl_errorf(ctx, "couldn't find any field with path \"%s%s%s\" in the list of objects",
+				    gopt.sort_by[0] == '{' ? "" : "{", gopt.sort_by, gopt.sort_by[0] == '{' ? "" : "}");
+		kubectl_targets_free(&ts);
+		return rc;
+	}
 	if (table) {
 		kubectl_tab_t tab = { 0 };
 		kubectl_table_opts_t to = {
