@@ -531,3 +531,26 @@ def test_completion_bash(pair, tmp_path):
     assert complete("kubectl -s %s get ns kube-s" % pair.srv.url) == ["kube-system"]
     r = subprocess.run([OURS, "completion", "zsh"], capture_output=True, text=True, timeout=30)
     assert r.returncode == 1 and r.stderr == 'error: Unsupported shell type "zsh".\n'
+
+
+# ---------------------------------------------------------------- run, expose
+
+IPS = re.compile(r'10\.0\.\d+\.\d+|"nodePort":\d+')
+
+
+def test_run_expose(pair, files):
+    ns = new_ns(pair)
+    steps = [["create", "-f", str(files / "m.yaml"), "--validate=false"],
+             ["run", "nginx", "--image=nginx:1.25", "--labels=a=b", "--port=80"], ["run", "nginx", "--image=nginx"],
+             ["run", "r2", "--image=busybox", "--restart=Never", "--", "sleep", "10"],
+             ["run", "r3", "--image=busybox", "--command", "--", "sleep", "10"], ["run", "x"],
+             ["expose", "deploy", "web", "--port=80", "--target-port=8080"], ["expose", "deploy", "web", "--port=80"],
+             ["expose", "pod", "nginx", "--port=80", "--name=nsvc", "--type=NodePort"],
+             ["expose", "deploy", "web", "--name=w2"], ["expose", "svc", "web", "--name=w3"],
+             ["get", "pods", "-o", 'jsonpath={range .items[*]}{.metadata.name} {.metadata.labels} {.spec.containers} {.spec.restartPolicy}{"\\n"}{end}'],
+             ["get", "svc", "-o", 'jsonpath={range .items[*]}{.metadata.name} {.metadata.labels} {.spec.ports} {.spec.selector} {.spec.type}{"\\n"}{end}']]
+    for args in steps:
+        r, o = pair.both(*args, ns=ns)
+        for p in (r, o):
+            p.stdout = IPS.sub("X", p.stdout)
+        same(r, o)
