@@ -96,8 +96,8 @@ class Pair:
 
     def both(self, *args, stdin=None, ns=None, server=True):
         """Run real then ours; with ns=(a, b) each in its own namespace."""
-        ra = list(args) + (["-n", ns[0]] if ns else [])
-        oa = list(args) + (["-n", ns[1]] if ns else [])
+        ra = (["-n", ns[0]] if ns else []) + list(args)
+        oa = (["-n", ns[1]] if ns else []) + list(args)
         r = self.run(KUBECTL, ra, stdin, server)
         o = self.run(OURS, oa, stdin, server)
         if ns:
