@@ -54,6 +54,8 @@ spec:
     image: busybox
 """
 
+IPS = re.compile(r'10\.0\.\d+\.\d+|"nodePort":\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')
+
 BAD_YAML = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  a: b\n   c: d\n"
 
 
@@ -314,9 +316,40 @@ def test_generators_against_real(pair):
              ["create", "serviceaccount", "sa1"], ["create", "serviceaccount", "sa1"],
              ["create", "secret", "generic"], ["create", "deployment", "d9"], ["create", "service", "clusterip"],
              ["create", "foo", "x"], ["create", "namespace"], ["create", "namespace", "default"],
+             ["create", "job", "j1", "--image=busybox", "--", "echo", "hi"], ["create", "job", "j1", "--image=busybox"],
+             ["create", "cronjob", "cj1", "--image=busybox", "--schedule=*/5 * * * *", "--", "echo", "hi"],
+             ["create", "cronjob", "cj1", "--image=busybox", "--schedule=x"],
+             ["create", "quota", "q1", "--hard=cpu=1,pods=2"], ["create", "quota", "q1"],
+             ["create", "role", "r1", "--verb=get,list", "--resource=pods,deployments.apps,pods/log"],
+             ["create", "role", "r1", "--verb=get", "--resource=pods"],
+             ["create", "rolebinding", "rb1", "--role=r1", "--user=bob", "--serviceaccount=x:sa1", "--group=g"],
+             ["create", "rolebinding", "rb1", "--role=r1"],
+             ["create", "poddisruptionbudget", "pdb1", "--selector=app=web", "--min-available=1"],
+             ["create", "pdb", "pdb2", "--selector=app=web", "--max-unavailable=50%"],
+             ["create", "pdb", "pdb1", "--selector=a=b", "--min-available=1"],
+             ["create", "service", "nodeport", "np1", "--tcp=80:8080"], ["create", "svc", "nodeport", "np1", "--tcp=80"],
+             ["create", "secret", "docker-registry", "dr1", "--docker-server=r.io", "--docker-username=u", "--docker-password=p"],
+             ["get", "job,cronjob,quota,role,rolebinding,pdb,secret", "-o",
+              "jsonpath={range .items[*]}{.kind} {.spec.template.spec.containers} {.spec.jobTemplate} {.spec.schedule} {.spec.hard} {.rules} {.roleRef} {.subjects} {.spec.minAvailable} {.spec.maxUnavailable} {.spec.selector.matchLabels} {.data} {.type}{\"\\n\"}{end}"],
              ["get", "cm,secret,deploy,svc,sa", "-o", "jsonpath={range .items[*]}{.kind} {.metadata.name} {.data} {.spec.replicas} {.spec.ports}{\"\\n\"}{end}"]]
     for args in steps:
         r, o = pair.both(*args, ns=ns)
+        for p in (r, o):
+            p.stdout = IPS.sub("X", p.stdout)
+        same(r, o)
+    n = next(NS)
+    for args in (["create", "clusterrole", "cr-%d", "--verb=get", "--resource=nodes"],
+                 ["create", "clusterrole", "cr-%d", "--verb=get", "--resource=nodes"],
+                 ["create", "clusterrolebinding", "crb-%d", "--clusterrole=cr-%d", "--group=g"],
+                 ["create", "clusterrolebinding", "crb-%d", "--clusterrole=cr-%d", "--group=g"],
+                 ["create", "priorityclass", "pc-%d", "--value=5", "--description=hi"],
+                 ["create", "priorityclass", "pc-%d", "--value=5"],
+                 ["get", "clusterrole/cr-%d", "clusterrolebinding/crb-%d", "priorityclass/pc-%d", "-o",
+                  "jsonpath={range .items[*]}{.rules} {.roleRef} {.subjects} {.value} {.description} {.preemptionPolicy}{\"\\n\"}{end}"]):
+        r = pair.run(KUBECTL, [a.replace("%d", "r%d" % n) for a in args])
+        o = pair.run(OURS, [a.replace("%d", "o%d" % n) for a in args])
+        for p, tag in ((r, "r%d" % n), (o, "o%d" % n)):
+            p.stdout, p.stderr = p.stdout.replace(tag, "T"), p.stderr.replace(tag, "T")
         same(r, o)
 
 
@@ -534,8 +567,6 @@ def test_completion_bash(pair, tmp_path):
 
 
 # ---------------------------------------------------------------- run, expose
-
-IPS = re.compile(r'10\.0\.\d+\.\d+|"nodePort":\d+')
 
 
 def test_run_expose(pair, files):
