@@ -99,7 +99,7 @@ void kubectl_set_last_applied(cJSON *obj)
 static struct {
 	kube_strv_t filename;
 	bool recursive, server_side, force_conflicts;
-	char *output, *field_manager;
+	char *output, *field_manager, *dry_run;
 } aopt = { .field_manager = "kubectl" };
 
 static void apply_setup(kubectl_ctx_t *ctx, kube_flagset_t *fs)
@@ -113,7 +113,7 @@ static void apply_setup(kubectl_ctx_t *ctx, kube_flagset_t *fs)
 	kube_flag_string(fs, "output", 'o', &aopt.output, "Output format. One of: (json, yaml, name).");
 	kube_flag_string(fs, "field-manager", 0, &aopt.field_manager, "Name of the manager used to track field ownership.");
 	kube_flag_ignored_default(fs, "validate", NULL, "strict", "Must be one of: strict (or true), warn, ignore (or false).");
-	kube_flag_ignored(fs, "dry-run", false, "Must be \"none\", \"server\", or \"client\".");
+	kube_flag_string(fs, "dry-run", 0, &aopt.dry_run, "Must be \"none\", \"server\", or \"client\".");
 	kube_flag_ignored(fs, "prune", true, "Automatically delete resource objects.");
 	kube_flag_ignored(fs, "overwrite", true, "Automatically resolve conflicts between the modified and live configuration by using values from the modified configuration");
 	kube_flag_ignored(fs, "selector", false, "Selector (label query) to filter on.");
@@ -127,8 +127,33 @@ static void say(kubectl_ctx_t *ctx, const kubectl_mobj_t *o, const char *name, c
 	if (kube_streq(aopt.output, "name"))
 		fprintf(ctx->out, "%s/%s\n", kube_buf_str(&b), name);
 	else
-		fprintf(ctx->out, "%s/%s %s\n", kube_buf_str(&b), name, verb);
+		fprintf(ctx->out, "%s/%s %s%s\n", kube_buf_str(&b), name, verb,
+			kube_streq(aopt.dry_run, "client") ? " (dry run)" :
+			kube_streq(aopt.dry_run, "server") ? " (server dry run)" : "");
 	kube_buf_clear(&b);
+}
+
+/* POST with ?dryRun=All. */
+static int dry_run_create(kubectl_ctx_t *ctx, const kubectl_mobj_t *o, kube_client_status_t *st)
+{
+	char *path = kube_client_path(o->k, o->ns, NULL, NULL, "dryRun=All");
+	char *body = kube_json_compact(o->obj), *rb = NULL;
+	kube_client_raw_t req = { .method = "POST", .path = path, .body = body };
+	int code = 0, r = kube_client_raw(ctx->client, &req, &code, &rb, NULL);
+
+	if (r == 0 && code / 100 != 2) {
+		cJSON *j = kube_json_parse(rb ? rb : "", rb ? strlen(rb) : 0);
+
+		st->code = code;
+		st->reason = kube_strdup(kube_json_get_str(j, "reason") ?: "");
+		st->message = kube_strdup(kube_json_get_str(j, "message") ?: "");
+		r = kube_client_errno(code, st->reason);
+		cJSON_Delete(j);
+	}
+	kube_free(rb);
+	kube_free(body);
+	kube_free(path);
+	return r;
 }
 
 static int apply_one(kubectl_ctx_t *ctx, kubectl_mobj_t *o)
@@ -154,7 +179,10 @@ static int apply_one(kubectl_ctx_t *ctx, kubectl_mobj_t *o)
 		kube_free(q);
 		if (r == 0)
 			say(ctx, o, name, "serverside-applied");
-		else {
+		else if (st.code == 415) {
+			fprintf(ctx->err, "Server-side apply not available on the server: (%s)\n", st.message ? st.message : "");
+			rc = 1;
+		} else {
 			prefix = kube_asprintf("error when applying patch from \"%s\": ", o->source);
 			rc = kubectl_report(ctx, r, &st, prefix);
 		}
@@ -164,7 +192,12 @@ static int apply_one(kubectl_ctx_t *ctx, kubectl_mobj_t *o)
 	r = kube_client_get(ctx->client, o->k, o->ns, name, &cur, &st);
 	if (r == -ENOENT) {
 		kube_client_status_clear(&st);
-		r = kube_client_create(ctx->client, o->k, o->ns, o->obj, &ret, &st);
+		if (kube_streq(aopt.dry_run, "client"))
+			r = 0;
+		else if (kube_streq(aopt.dry_run, "server"))
+			r = dry_run_create(ctx, o, &st);
+		else
+			r = kube_client_create(ctx->client, o->k, o->ns, o->obj, &ret, &st);
 		if (r == 0)
 			say(ctx, o, name, "created");
 		else {
@@ -193,15 +226,19 @@ static int apply_one(kubectl_ctx_t *ctx, kubectl_mobj_t *o)
 	}
 	patch = kubectl_three_way_patch(orig, o->obj, cur);
 	if (!patch->child) {
-		say(ctx, o, name, "unchanged");
+		/* client dry-run does not tell unchanged from configured */
+		say(ctx, o, name, kube_streq(aopt.dry_run, "client") ? "configured" : "unchanged");
 		cJSON_Delete(patch);
 		goto out;
 	}
 	{
 		char *body = kube_json_compact(patch);
 
-		r = kube_client_patch(ctx->client, o->k, o->ns, name, NULL, "application/merge-patch+json",
-				      body, NULL, &ret, &st);
+		if (kube_streq(aopt.dry_run, "client"))
+			r = 0;
+		else
+			r = kube_client_patch(ctx->client, o->k, o->ns, name, NULL, "application/merge-patch+json",
+					      body, kube_streq(aopt.dry_run, "server") ? "dryRun=All" : NULL, &ret, &st);
 		kube_free(body);
 	}
 	cJSON_Delete(patch);

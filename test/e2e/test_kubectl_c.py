@@ -287,6 +287,20 @@ def test_create_apply_delete(pair, files):
         same(r, o, age=True)
 
 
+def test_apply_dry_run_server_side(pair, files):
+    ns = new_ns(pair)
+    m, m2 = str(files / "m.yaml"), str(files / "m2.yaml")
+    for args in (["apply", "-f", m, "--server-side"], ["apply", "-f", m, "--dry-run=client"],
+                 ["apply", "-f", m, "--dry-run=server"], ["get", "all"], ["apply", "-f", m],
+                 ["apply", "-f", m2, "--dry-run=client"], ["apply", "-f", m2, "--dry-run=server"],
+                 ["get", "cm", "cm1", "-o", "jsonpath={.data}"], ["apply", "-f", m2],
+                 ["apply", "-R", "-f", str(files / "dir")], ["apply", "-f", m, "-o", "name"]):
+        if args[0] == "apply":
+            args = args + ["--validate=false"]
+        r, o = pair.both(*args, ns=ns)
+        same(r, o, age=True)
+
+
 def test_create_stdin(pair):
     ns = new_ns(pair)
     r, o = pair.both("create", "-f", "-", "--validate=false", stdin=MANIFEST, ns=ns)
