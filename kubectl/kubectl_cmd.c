@@ -224,7 +224,7 @@ int kubectl_ctx_config(kubectl_ctx_t *ctx)
 	}
 	ov.context = ctx->g.context;
 	ov.cluster = ctx->g.cluster;
-	ov.user = ctx->g.user;
+	ov.user = ctx->user_is_subject ? NULL : ctx->g.user;
 	ov.server = ctx->g.server;
 	ov.token = ctx->g.token;
 	ov.username = ctx->g.username;

@@ -62,6 +62,7 @@ struct kubectl_ctx {
 	struct kubectl_discovery *disc;
 	const char *ns;		/* effective namespace (flag, context, "default") */
 	bool ns_explicit;	/* -n given */
+	bool user_is_subject;	/* --user names an RBAC subject, not a kubeconfig user */
 	FILE *out, *err;
 };
 

@@ -493,7 +493,7 @@ static int generate(kubectl_ctx_t *ctx, cJSON **ret, const char **ret_resource)
 			cJSON_AddItemToArray(subjects, sj);
 		}
 		/* --user named a subject, not a kubeconfig user */
-		ctx->g.user = NULL;
+		ctx->user_is_subject = true;
 		o = new_obj("rbac.authorization.k8s.io/v1", cluster ? "ClusterRoleBinding" : "RoleBinding", name);
 		cJSON_AddItemToObject(o, "roleRef", ref);
 		cJSON_AddItemToObject(o, "subjects", subjects);
