@@ -580,6 +580,19 @@ def test_completion_bash(pair, tmp_path):
     assert r.returncode == 1 and r.stderr == 'error: Unsupported shell type "zsh".\n'
 
 
+# ---------------------------------------------------------------- logs
+
+
+def test_logs(pair, files):
+    """The API server answers pods/log with 503 until the kubelet serves logs."""
+    ns = new_ns(pair)
+    pair.both("create", "-f", str(files / "m.yaml"), "--validate=false", ns=ns)
+    for args in (["logs", "p1"], ["logs", "deploy/web"], ["logs", "p1", "-c", "c", "--tail=5", "--timestamps"],
+                 ["logs", "nope"], ["logs", "deploy/nope"], ["logs"], ["logs", "pod/p1", "-f"]):
+        r, o = pair.both(*args, ns=ns)
+        same(r, o)
+
+
 # ---------------------------------------------------------------- run, expose
 
 
