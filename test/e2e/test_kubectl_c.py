@@ -612,3 +612,28 @@ def test_run_expose(pair, files):
         for p in (r, o):
             p.stdout = IPS.sub("X", p.stdout)
         same(r, o)
+
+
+# ---------------------------------------------------------------- drain
+
+
+def test_drain(pair):
+    n = next(NS)
+    tags = ("dr%d" % n, "do%d" % n)
+    for t in tags:
+        assert pair.run(OURS, ["create", "namespace", t + "-ns"]).returncode == 0
+        for node in "abc":
+            pair.run(OURS, ["create", "-f", "-"], stdin="apiVersion: v1\nkind: Node\nmetadata:\n  name: %s-%s\n" % (t, node))
+        pair.run(OURS, ["-n", t + "-ns", "create", "-f", "-"],
+                 stdin="apiVersion: v1\nkind: Pod\nmetadata:\n  name: p1\nspec:\n  nodeName: %s-a\n"
+                       "  containers:\n  - name: c\n    image: busybox\n" % t)
+        pair.run(OURS, ["-n", t + "-ns", "create", "-f", "-"],
+                 stdin="apiVersion: v1\nkind: Pod\nmetadata:\n  name: p2\nspec:\n  nodeName: %s-b\n"
+                       "  terminationGracePeriodSeconds: 0\n  containers:\n  - name: c\n    image: busybox\n" % t)
+    for args in (["drain", "T-a"], ["drain", "T-a", "--force", "--timeout=1s"], ["drain", "T-b", "--force"],
+                 ["drain", "T-c"], ["drain", "T-nope"], ["drain"]):
+        r = pair.run(KUBECTL, [a.replace("T", tags[0]) for a in args])
+        o = pair.run(OURS, [a.replace("T", tags[1]) for a in args])
+        for p, t in ((r, tags[0]), (o, tags[1])):
+            p.stdout, p.stderr = p.stdout.replace(t, "T"), p.stderr.replace(t, "T")
+        same(r, o)
