@@ -637,3 +637,15 @@ def test_drain(pair):
         for p, t in ((r, tags[0]), (o, tags[1])):
             p.stdout, p.stderr = p.stdout.replace(t, "T"), p.stderr.replace(t, "T")
         same(r, o)
+
+
+# ---------------------------------------------------------------- auth, explain
+
+
+def test_auth_explain(pair):
+    """Neither authorization nor OpenAPI is served yet: the errors match."""
+    for args in (["explain", "pods"], ["explain", "foo"], ["auth", "can-i", "get", "pods"],
+                 ["auth", "can-i", "create", "deployments.apps", "-n", "default"], ["auth", "can-i", "get", "/healthz"],
+                 ["auth", "whoami"], ["auth", "can-i", "get"]):
+        r, o = pair.both(*args)
+        same(r, o)
