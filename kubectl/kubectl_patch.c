@@ -13,6 +13,10 @@ static struct {
 	bool all, overwrite, all_namespaces;
 } popt = { .type = "strategic", .replicas = -1 };
 
+/* set env */
+static bool env_list;
+static char *env_container;
+
 static void patch_setup(kubectl_ctx_t *ctx, kube_flagset_t *fs)
 {
 	(void)ctx;
@@ -259,8 +263,116 @@ static void set_setup(kubectl_ctx_t *ctx, kube_flagset_t *fs)
 	kube_flag_string(fs, "selector", 'l', &popt.selector, "Selector (label query) to filter on.");
 	kube_flag_bool(fs, "all", 0, &popt.all, "Select all resources, in the namespace of the specified resource types");
 	kube_flag_ignored(fs, "local", true, "If true, set image will NOT contact api-server but run locally.");
+	kube_flag_bool(fs, "list", 0, &env_list, "If true, display the environment and any changes in the standard format.");
+	kube_flag_string(fs, "containers", 'c', &env_container, "The names of containers in the selected pod templates to change - may use wildcards");
 	kube_flag_ignored(fs, "dry-run", false, "Must be \"none\", \"server\", or \"client\".");
 	kube_flag_ignored(fs, "filename", false, "Filename, directory, or URL to files identifying the resource to get from a server.");
+}
+
+/* ---- set env ----------------------------------------------------------- */
+
+
+static int env_one(kubectl_ctx_t *ctx, const kube_kind_t *k, cJSON *obj, void *arg)
+{
+	image_job_t *j = arg; /* names: KEY, images: value or NULL for removal */
+	const char *sp = pod_spec_path(k);
+	cJSON *spec = kube_json_get(obj, sp), *c, *patch = cJSON_CreateObject();
+	char *path = kube_asprintf("%s.containers", sp);
+	bool changed = false;
+	int rc = 0;
+
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(spec, "containers")) {
+		const char *cname = kube_json_get_str(c, "name") ?: "";
+		cJSON *env = kube_json_dup(cJSON_GetObjectItem(c, "env")), *e, *next;
+		bool mine = false;
+
+		if (env_container && strcmp(env_container, "*") && strcmp(env_container, cname)) {
+			cJSON_Delete(env);
+			continue;
+		}
+		if (env_list) {
+			fprintf(ctx->out, "# %s %s, container %s\n", k->kind, kube_json_get_str(obj, "metadata.name"), cname);
+			cJSON_ArrayForEach(e, env)
+				fprintf(ctx->out, "%s=%s\n", kube_json_get_str(e, "name") ?: "", kube_json_get_str(e, "value") ?: "");
+			cJSON_Delete(env);
+			continue;
+		}
+		if (!cJSON_IsArray(env)) {
+			cJSON_Delete(env);
+			env = cJSON_CreateArray();
+		}
+		for (size_t i = 0; i < j->n; i++) {
+			bool found = false;
+
+			for (e = env->child; e; e = next) {
+				next = e->next;
+				if (!kube_streq(kube_json_get_str(e, "name"), j->names[i]))
+					continue;
+				found = true;
+				if (!j->images[i]) {
+					cJSON_Delete(cJSON_DetachItemViaPointer(env, e));
+					mine = true;
+				} else if (!kube_streq(kube_json_get_str(e, "value"), j->images[i])) {
+					cJSON_ReplaceItemInObject(e, "value", cJSON_CreateString(j->images[i]));
+					mine = true;
+				}
+			}
+			if (!found && j->images[i]) {
+				e = cJSON_CreateObject();
+				cJSON_AddStringToObject(e, "name", j->names[i]);
+				cJSON_AddStringToObject(e, "value", j->images[i]);
+				cJSON_AddItemToArray(env, e);
+				mine = true;
+			}
+		}
+		if (mine) {
+			cJSON *pc = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(pc, "name", cname);
+			cJSON_AddItemToObject(pc, "env", env);
+			if (!kube_json_get(patch, path))
+				kube_json_set(patch, path, cJSON_CreateArray());
+			cJSON_AddItemToArray(kube_json_get(patch, path), pc);
+			changed = true;
+		} else {
+			cJSON_Delete(env);
+		}
+	}
+	if (changed) {
+		/* the containers list is replaced whole by a merge patch: send the
+		 * full list with the changed env */
+		cJSON *full = kube_json_dup(cJSON_GetObjectItem(spec, "containers")), *pc;
+		char *body;
+
+		cJSON_ArrayForEach(pc, kube_json_get(patch, path)) {
+			cJSON *fc;
+
+			cJSON_ArrayForEach(fc, full)
+				if (kube_streq(kube_json_get_str(fc, "name"), kube_json_get_str(pc, "name"))) {
+					cJSON_DeleteItemFromObject(fc, "env");
+					if (cJSON_GetArraySize(cJSON_GetObjectItem(pc, "env")))
+						cJSON_AddItemToObject(fc, "env", kube_json_dup(cJSON_GetObjectItem(pc, "env")));
+				}
+		}
+		cJSON_Delete(patch);
+		patch = cJSON_CreateObject();
+		kube_json_set(patch, path, full);
+		body = kube_json_compact(patch);
+		rc = kubectl_patch_obj(ctx, k, obj, "application/merge-patch+json", body, NULL);
+		kube_free(body);
+		if (rc == 0)
+			print_done(ctx, k, obj, "env updated");
+	}
+	cJSON_Delete(patch);
+	kube_free(path);
+	return rc;
+}
+
+static int set_env(kubectl_ctx_t *ctx, char **res, int nres, image_job_t *j)
+{
+	if (!j->n && !env_list)
+		return kubectl_usage_error(ctx, "at least one environment variable must be provided");
+	return kubectl_ctx_client(ctx) ? kubectl_visit_args(ctx, res, nres, popt.selector, popt.all, false, env_one, j) : 1;
 }
 
 static int set_run(kubectl_ctx_t *ctx)
@@ -269,7 +381,7 @@ static int set_run(kubectl_ctx_t *ctx)
 	char **res;
 	int nres = 0, rc;
 
-	if (ctx->nargs < 1 || strcmp(ctx->args[0], "image") != 0)
+	if (ctx->nargs < 1 || (strcmp(ctx->args[0], "image") != 0 && strcmp(ctx->args[0], "env") != 0))
 		return kubectl_errorf(ctx, "unknown command \"%s\" for \"kubectl set\"", ctx->nargs ? ctx->args[0] : "");
 	res = kube_calloc((size_t)ctx->nargs, sizeof(char *));
 	j.names = kube_calloc((size_t)ctx->nargs, sizeof(char *));
@@ -281,11 +393,17 @@ static int set_run(kubectl_ctx_t *ctx)
 			*eq = 0;
 			j.names[j.n] = ctx->args[i];
 			j.images[j.n++] = eq + 1;
+		} else if (strcmp(ctx->args[0], "env") == 0 && nres > 0 && kube_endswith(ctx->args[i], "-")) {
+			ctx->args[i][strlen(ctx->args[i]) - 1] = 0;
+			j.names[j.n] = ctx->args[i];
+			j.images[j.n++] = NULL;
 		} else {
 			res[nres++] = ctx->args[i];
 		}
 	}
-	if (!j.n)
+	if (strcmp(ctx->args[0], "env") == 0)
+		rc = set_env(ctx, res, nres, &j);
+	else if (!j.n)
 		rc = kubectl_usage_error(ctx, "at least one image update is required");
 	else
 		rc = kubectl_ctx_client(ctx) ? kubectl_visit_args(ctx, res, nres, popt.selector, popt.all, false, image_one, &j) : 1;

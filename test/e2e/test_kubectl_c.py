@@ -649,3 +649,16 @@ def test_auth_explain(pair):
                  ["auth", "whoami"], ["auth", "can-i", "get"]):
         r, o = pair.both(*args)
         same(r, o)
+
+
+def test_set_env(pair, files):
+    ns = new_ns(pair)
+    pair.both("create", "-f", str(files / "m.yaml"), "--validate=false", ns=ns)
+    r, o = pair.both("set", "env", "deploy/web", "--list", ns=ns)
+    same(r, o)
+    run = lambda *a: pair.run(OURS, ["-n", ns[1]] + list(a))
+    assert run("set", "env", "deploy/web", "A=1", "B=2").stdout == "deployment.apps/web env updated\n"
+    assert run("set", "env", "deploy/web", "--list").stdout == "# Deployment web, container nginx\nA=1\nB=2\n"
+    assert run("set", "env", "deploy/web", "A-").stdout == "deployment.apps/web env updated\n"
+    assert run("get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].env}").stdout == \
+        '[{"name":"B","value":"2"}]'
