@@ -584,11 +584,13 @@ def test_completion_bash(pair, tmp_path):
 
 
 def test_logs(pair, files):
-    """The API server answers pods/log with 503 until the kubelet serves logs."""
+    """The API server answers pods/log and pods/exec with errors until the kubelet serves them."""
     ns = new_ns(pair)
     pair.both("create", "-f", str(files / "m.yaml"), "--validate=false", ns=ns)
     for args in (["logs", "p1"], ["logs", "deploy/web"], ["logs", "p1", "-c", "c", "--tail=5", "--timestamps"],
-                 ["logs", "nope"], ["logs", "deploy/nope"], ["logs"], ["logs", "pod/p1", "-f"]):
+                 ["logs", "nope"], ["logs", "deploy/nope"], ["logs"], ["logs", "pod/p1", "-f"],
+                 ["exec", "p1", "--", "ls"], ["exec", "nope", "--", "ls"], ["exec", "p1"],
+                 ["exec", "-it", "p1", "--", "sh"], ["exec", "pod/p1", "-c", "c", "--", "ls", "-l"]):
         r, o = pair.both(*args, ns=ns)
         same(r, o)
 
