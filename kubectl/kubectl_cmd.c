@@ -17,10 +17,10 @@ extern const kubectl_command_t kubectl_cmd_get, kubectl_cmd_version, kubectl_cmd
 	kubectl_cmd_uncordon, kubectl_cmd_taint, kubectl_cmd_config,
 	kubectl_cmd_rollout, kubectl_cmd_wait, kubectl_cmd_describe,
 	kubectl_cmd_completion, kubectl_cmd_run, kubectl_cmd_expose, kubectl_cmd_logs, kubectl_cmd_drain,
-	kubectl_cmd_auth, kubectl_cmd_explain, kubectl_cmd_exec;
+	kubectl_cmd_auth, kubectl_cmd_explain, kubectl_cmd_exec, kubectl_cmd_edit;
 
 const kubectl_command_t *const kubectl_commands[] = {
-	&kubectl_cmd_create, &kubectl_cmd_expose, &kubectl_cmd_explain, &kubectl_cmd_run, &kubectl_cmd_get, &kubectl_cmd_delete, &kubectl_cmd_apply,
+	&kubectl_cmd_create, &kubectl_cmd_expose, &kubectl_cmd_explain, &kubectl_cmd_run, &kubectl_cmd_get, &kubectl_cmd_delete, &kubectl_cmd_edit, &kubectl_cmd_apply,
 	&kubectl_cmd_replace, &kubectl_cmd_patch, &kubectl_cmd_label, &kubectl_cmd_annotate,
 	&kubectl_cmd_set, &kubectl_cmd_scale, &kubectl_cmd_cordon, &kubectl_cmd_uncordon, &kubectl_cmd_drain,
 	&kubectl_cmd_describe, &kubectl_cmd_logs, &kubectl_cmd_exec, &kubectl_cmd_rollout, &kubectl_cmd_wait, &kubectl_cmd_taint, &kubectl_cmd_cluster_info, &kubectl_cmd_api_resources,

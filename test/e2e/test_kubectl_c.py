@@ -664,3 +664,23 @@ def test_set_env(pair, files):
     assert run("set", "env", "deploy/web", "A-").stdout == "deployment.apps/web env updated\n"
     assert run("get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].env}").stdout == \
         '[{"name":"B","value":"2"}]'
+
+
+def test_edit(pair, files, tmp_path):
+    """kubectl.1.32's edit needs OpenAPI the server lacks; ours is checked alone."""
+    ns = new_ns(pair)
+    pair.both("create", "-f", str(files / "m.yaml"), "--validate=false", ns=ns)
+    ed = tmp_path / "ed.sh"
+    ed.write_text('#!/bin/sh\nsed -i \'s/^  a: .*/  a: "77"/\' "$1"\n')
+    ed.chmod(0o755)
+
+    def run(editor, *args):
+        env = dict(os.environ, KUBE_EDITOR=editor)
+        return subprocess.run([OURS, "-s", pair.srv.url, "-n", ns[1]] + list(args),
+                              capture_output=True, text=True, timeout=60, env=env)
+    o = run(str(ed), "edit", "cm", "cm1")
+    assert (o.stdout, o.returncode) == ("configmap/cm1 edited\n", 0), o.stderr
+    assert run("true", "get", "cm", "cm1", "-o", "jsonpath={.data}").stdout == '{"a":"77"}'
+    assert run("true", "edit", "cm", "cm1").stdout == "Edit cancelled, no changes made.\n"
+    o = run("true", "edit", "cm", "nope")
+    assert (o.stderr, o.returncode) == ('Error from server (NotFound): configmaps "nope" not found\n', 1)
