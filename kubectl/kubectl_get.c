@@ -103,8 +103,53 @@ static int do_get(kubectl_ctx_t *ctx, const char *path, const char *accept, cJSO
 	return *ret ? 0 : -EPROTO;
 }
 
+/* Table rows can go straight into a tab page by page (no --sort-by), so
+ * a long list is never held as JSON whole. */
+typedef struct table_sink {
+	kubectl_tab_t *tab;
+	const kubectl_table_opts_t *to;
+	size_t rows;
+	bool header;
+} table_sink_t;
+
+static table_sink_t *sink;
+
+/* -o json of a whole list streams item by item as kubectl prints it. */
+typedef struct json_stream {
+	FILE *f;
+	size_t n;
+} json_stream_t;
+
+static json_stream_t *jstream;
+
+static void jstream_item(cJSON *it)
+{
+	char *s;
+
+	kubectl_json_sort(it);
+	s = kube_json_pretty(it);
+	fputs(jstream->n++ ? ",\n        " : "\n        ", jstream->f);
+	for (const char *p = s; *p; p++) {
+		fputc(*p, jstream->f);
+		if (*p == '\n')
+			fputs("        ", jstream->f);
+	}
+	kube_free(s);
+}
+
+static void sink_page(cJSON *page)
+{
+	int n = cJSON_GetArraySize(cJSON_GetObjectItem(page, "rows"));
+
+	if (n <= 0)
+		return;
+	sink->rows += kubectl_table_rows(sink->tab, page, sink->to, !sink->header);
+	sink->header = true;
+}
+
 /* Fetch every object of a target: plain objects (items) or Table rows
- * appended to *acc (a Table or a List). Returns 0 or 1 after reporting. */
+ * appended to *acc (a Table or a List), or to the sink. Returns 0 or 1
+ * after reporting. */
 static int fetch_target(kubectl_ctx_t *ctx, const kubectl_target_t *t, bool table, cJSON *acc,
 			int *rc)
 {
@@ -134,7 +179,10 @@ static int fetch_target(kubectl_ctx_t *ctx, const kubectl_target_t *t, bool tabl
 				}
 				continue;
 			}
-			if (table) {
+			if (table && sink) {
+				sink_page(obj);
+				cJSON_Delete(obj);
+			} else if (table) {
 				cJSON *row;
 
 				if (!cJSON_GetObjectItem(acc, "columnDefinitions"))
@@ -173,7 +221,9 @@ static int fetch_target(kubectl_ctx_t *ctx, const kubectl_target_t *t, bool tabl
 			}
 			if (!cJSON_GetObjectItem(acc, "metadata"))
 				cJSON_AddItemToObject(acc, "metadata", kube_json_dup(kube_json_get(list, "metadata")));
-			if (table) {
+			if (table && sink) {
+				sink_page(list);
+			} else if (table) {
 				if (!cJSON_GetObjectItem(acc, "columnDefinitions"))
 					cJSON_AddItemToObject(acc, "columnDefinitions",
 							      cJSON_DetachItemFromObject(list, "columnDefinitions"));
@@ -186,7 +236,11 @@ static int fetch_target(kubectl_ctx_t *ctx, const kubectl_target_t *t, bool tabl
 					cJSON_DeleteItemFromObject(it, "kind");
 					cJSON_AddItemToObject(it, "apiVersion", cJSON_CreateString(kube_buf_str(&api)));
 					cJSON_AddItemToObject(it, "kind", cJSON_CreateString(t->k->kind));
-					/* keep apiVersion, kind first as upstream prints sorted anyway */
+					if (jstream) {
+						jstream_item(it);
+						cJSON_Delete(it);
+						continue;
+					}
 					cJSON_AddItemToArray(items, it);
 				}
 			}
@@ -454,21 +508,34 @@ static int get_run(kubectl_ctx_t *ctx)
 				cJSON_Delete(acc);
 				break;
 			}
-			if (fetch_target(ctx, &ts.t[i], true, acc, &rc)) {
-				cJSON_Delete(acc);
-				break;
-			}
-			if (i == 0 && kube_json_get_str(acc, "metadata.resourceVersion"))
-				watch_rv = kube_strdup(kube_json_get_str(acc, "metadata.resourceVersion"));
 			if (ts.multi)
 				kubectl_kind_prefix(ts.t[i].k, &kp);
 			to.kind_prefix = ts.multi ? kube_buf_str(&kp) : NULL;
-			rc |= sort_array(ctx, cJSON_GetObjectItem(acc, "rows"), true);
 			to.with_namespace = gopt.all_namespaces && ts.t[i].k->namespaced;
-			if (cJSON_GetArraySize(cJSON_GetObjectItem(acc, "rows")) > 0) {
+			{
+				table_sink_t ts_sink = { .tab = &tab, .to = &to };
+				bool stream = !(gopt.sort_by && *gopt.sort_by);
+
+				sink = stream ? &ts_sink : NULL;
+				if (fetch_target(ctx, &ts.t[i], true, acc, &rc)) {
+					sink = NULL;
+					cJSON_Delete(acc);
+					kube_buf_clear(&kp);
+					break;
+				}
+				sink = NULL;
+				if (i == 0 && kube_json_get_str(acc, "metadata.resourceVersion"))
+					watch_rv = kube_strdup(kube_json_get_str(acc, "metadata.resourceVersion"));
+				if (!stream) {
+					rc |= sort_array(ctx, cJSON_GetObjectItem(acc, "rows"), true);
+					if (cJSON_GetArraySize(cJSON_GetObjectItem(acc, "rows")) > 0)
+						ts_sink.rows = kubectl_table_rows(&tab, acc, &to, true);
+				}
+				n = ts_sink.rows;
+			}
+			if (n > 0) {
 				if (printed && !gopt.no_headers)
 					kube_buf_putc(&out, '\n');
-				n = kubectl_table_rows(&tab, acc, &to, true);
 				kubectl_tab_flush(&tab, &out);
 				if (!gopt.watch) {
 					kube_free(tab.widths);
@@ -514,6 +581,22 @@ static int get_run(kubectl_ctx_t *ctx)
 		cJSON_AddStringToObject(list, "apiVersion", "v1");
 		items = cJSON_AddArrayToObject(list, "items");
 		cJSON_AddStringToObject(list, "kind", "List");
+		if (strcmp(o, "json") == 0 && ts.total_names == 0 && !(gopt.sort_by && *gopt.sort_by)) {
+			json_stream_t js = { .f = ctx->out };
+
+			jstream = &js;
+			fputs("{\n    \"apiVersion\": \"v1\",\n    \"items\": [", ctx->out);
+			for (size_t i = 0; i < ts.n; i++)
+				if (fetch_target(ctx, &ts.t[i], false, list, &rc))
+					break;
+			jstream = NULL;
+			fputs(js.n ? "\n    ],\n" : "],\n", ctx->out);
+			fputs("    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n", ctx->out);
+			cJSON_Delete(list);
+			kube_buf_clear(&out);
+			kubectl_targets_free(&ts);
+			return rc;
+		}
 		for (size_t i = 0; i < ts.n; i++)
 			if (fetch_target(ctx, &ts.t[i], false, list, &rc))
 				break;
