@@ -580,6 +580,142 @@ static void describe_configmap(kubectl_ctx_t *ctx, dw_t *w, const cJSON *cm)
 	events(ctx, w, cm);
 }
 
+static void selector_str(const cJSON *sel, kube_buf_t *b)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, sel)
+		kube_buf_printf(b, "%s%s=%s", b->len ? "," : "", c->string, cJSON_IsString(c) ? c->valuestring : "");
+}
+
+static void describe_replicaset(kubectl_ctx_t *ctx, dw_t *w, const cJSON *rs)
+{
+	const kube_kind_t *pk = kubectl_discovery_resolve(ctx->disc, "pods");
+	kube_buf_t sel = KUBE_BUF_INIT;
+	kube_client_list_opts_t lo = { 0 };
+	cJSON *pods = NULL;
+	const cJSON *p, *c;
+	int running = 0, waiting = 0, succeeded = 0, failed = 0;
+
+	selector_str(kube_json_get(rs, "spec.selector.matchLabels"), &sel);
+	lo.label_selector = kube_buf_str(&sel);
+	if (pk && sel.len)
+		kube_client_list_all(ctx->client, pk, kube_json_get_str(rs, "metadata.namespace"), &lo, &pods, NULL);
+	cJSON_ArrayForEach(p, kube_json_get(pods, "items")) {
+		const char *ph = kube_json_get_str(p, "status.phase") ?: "";
+		bool owned = false;
+
+		cJSON_ArrayForEach(c, kube_json_get(p, "metadata.ownerReferences"))
+			if (kube_streq(kube_json_get_str(c, "uid"), kube_json_get_str(rs, "metadata.uid")))
+				owned = true;
+		if (!owned)
+			continue;
+		if (!strcmp(ph, "Running"))
+			running++;
+		else if (!strcmp(ph, "Pending"))
+			waiting++;
+		else if (!strcmp(ph, "Succeeded"))
+			succeeded++;
+		else if (!strcmp(ph, "Failed"))
+			failed++;
+	}
+	cJSON_Delete(pods);
+	dw_line(w, 0, "Name:\t%s\n", kube_json_get_str(rs, "metadata.name") ?: "");
+	dw_line(w, 0, "Namespace:\t%s\n", kube_json_get_str(rs, "metadata.namespace") ?: "");
+	dw_line(w, 0, "Selector:\t%s\n", kube_buf_str(&sel));
+	kube_buf_clear(&sel);
+	multiline(w, 0, "Labels", kube_json_get(rs, "metadata.labels"), "=");
+	multiline(w, 0, "Annotations", kube_json_get(rs, "metadata.annotations"), ": ");
+	cJSON_ArrayForEach(c, kube_json_get(rs, "metadata.ownerReferences"))
+		if (kube_json_get_bool(c, "controller", false))
+			dw_line(w, 0, "Controlled By:\t%s/%s\n", kube_json_get_str(c, "kind") ?: "", kube_json_get_str(c, "name") ?: "");
+	dw_line(w, 0, "Replicas:\t%lld current / %lld desired\n", (long long)kube_json_get_int64(rs, "status.replicas", 0),
+		(long long)kube_json_get_int64(rs, "spec.replicas", 1));
+	dw_line(w, 0, "Pods Status:\t%d Running / %d Waiting / %d Succeeded / %d Failed\n", running, waiting, succeeded, failed);
+	dw_line(w, 0, "Pod Template:\n");
+	multiline(w, 1, "Labels", kube_json_get(rs, "spec.template.metadata.labels"), "=");
+	if (cJSON_GetArraySize(kube_json_get(rs, "spec.template.metadata.annotations")))
+		multiline(w, 1, "Annotations", kube_json_get(rs, "spec.template.metadata.annotations"), ": ");
+	dw_line(w, 1, "Containers:\n");
+	containers(w, 1, kube_json_get(rs, "spec.template.spec.containers"), NULL, true);
+	volumes(w, 1, kube_json_get(rs, "spec.template.spec.volumes"));
+	multiline(w, 1, "Node-Selectors", kube_json_get(rs, "spec.template.spec.nodeSelector"), "=");
+	tolerations(w, 1, "Tolerations", kube_json_get(rs, "spec.template.spec.tolerations"));
+	events(ctx, w, rs);
+}
+
+static void describe_service(kubectl_ctx_t *ctx, dw_t *w, const cJSON *svc)
+{
+	const kube_kind_t *ek = kubectl_discovery_resolve(ctx->disc, "endpoints");
+	const char *type = kube_json_get_str(svc, "spec.type") ?: "ClusterIP";
+	kube_buf_t b = KUBE_BUF_INIT;
+	cJSON *ep = NULL;
+	const cJSON *c, *p;
+
+	dw_line(w, 0, "Name:\t%s\n", kube_json_get_str(svc, "metadata.name") ?: "");
+	dw_line(w, 0, "Namespace:\t%s\n", kube_json_get_str(svc, "metadata.namespace") ?: "");
+	multiline(w, 0, "Labels", kube_json_get(svc, "metadata.labels"), "=");
+	multiline(w, 0, "Annotations", kube_json_get(svc, "metadata.annotations"), ": ");
+	selector_str(kube_json_get(svc, "spec.selector"), &b);
+	dw_line(w, 0, "Selector:\t%s\n", b.len ? kube_buf_str(&b) : "<none>");
+	kube_buf_reset(&b);
+	dw_line(w, 0, "Type:\t%s\n", type);
+	if (kube_json_get_str(svc, "spec.ipFamilyPolicy"))
+		dw_line(w, 0, "IP Family Policy:\t%s\n", kube_json_get_str(svc, "spec.ipFamilyPolicy"));
+	cJSON_ArrayForEach(c, kube_json_get(svc, "spec.ipFamilies"))
+		kube_buf_printf(&b, "%s%s", b.len ? "," : "", cJSON_IsString(c) ? c->valuestring : "");
+	if (b.len)
+		dw_line(w, 0, "IP Families:\t%s\n", kube_buf_str(&b));
+	kube_buf_reset(&b);
+	dw_line(w, 0, "IP:\t%s\n", kube_json_get_str(svc, "spec.clusterIP") ?: "");
+	cJSON_ArrayForEach(c, kube_json_get(svc, "spec.clusterIPs"))
+		kube_buf_printf(&b, "%s%s", b.len ? "," : "", cJSON_IsString(c) ? c->valuestring : "");
+	if (b.len)
+		dw_line(w, 0, "IPs:\t%s\n", kube_buf_str(&b));
+	kube_buf_reset(&b);
+	if (ek) {
+		kube_client_get(ctx->client, ek, kube_json_get_str(svc, "metadata.namespace"),
+				kube_json_get_str(svc, "metadata.name"), &ep, NULL);
+	}
+	cJSON_ArrayForEach(p, kube_json_get(svc, "spec.ports")) {
+		const char *pn = kube_json_get_str(p, "name");
+		const char *proto = kube_json_get_str(p, "protocol") ?: "TCP";
+		const cJSON *tp = kube_json_get(p, "targetPort");
+		const cJSON *ss;
+
+		dw_line(w, 0, "Port:\t%s\t%lld/%s\n", pn && *pn ? pn : "<unset>",
+			(long long)kube_json_get_int64(p, "port", 0), proto);
+		if (cJSON_IsString(tp))
+			dw_line(w, 0, "TargetPort:\t%s/%s\n", tp->valuestring, proto);
+		else
+			dw_line(w, 0, "TargetPort:\t%lld/%s\n", (long long)kube_json_get_int64(p, "targetPort", 0), proto);
+		if (kube_json_get(p, "nodePort"))
+			dw_line(w, 0, "NodePort:\t%s\t%lld/%s\n", pn && *pn ? pn : "<unset>",
+				(long long)kube_json_get_int64(p, "nodePort", 0), proto);
+		kube_buf_reset(&b);
+		cJSON_ArrayForEach(ss, kube_json_get(ep, "subsets")) {
+			const cJSON *a, *eport;
+
+			cJSON_ArrayForEach(eport, kube_json_get(ss, "ports")) {
+				if (pn && *pn && !kube_streq(kube_json_get_str(eport, "name"), pn))
+					continue;
+				cJSON_ArrayForEach(a, kube_json_get(ss, "addresses"))
+					kube_buf_printf(&b, "%s%s:%lld", b.len ? "," : "", kube_json_get_str(a, "ip") ?: "",
+							(long long)kube_json_get_int64(eport, "port", 0));
+			}
+		}
+		dw_line(w, 0, "Endpoints:\t%s\n", b.len ? kube_buf_str(&b) : "<none>");
+	}
+	kube_buf_clear(&b);
+	cJSON_Delete(ep);
+	dw_line(w, 0, "Session Affinity:\t%s\n", kube_json_get_str(svc, "spec.sessionAffinity") ?: "None");
+	if (strcmp(type, "NodePort") == 0 || strcmp(type, "LoadBalancer") == 0)
+		dw_line(w, 0, "External Traffic Policy:\t%s\n", kube_json_get_str(svc, "spec.externalTrafficPolicy") ?: "Cluster");
+	if (kube_json_get_str(svc, "spec.internalTrafficPolicy"))
+		dw_line(w, 0, "Internal Traffic Policy:\t%s\n", kube_json_get_str(svc, "spec.internalTrafficPolicy"));
+	events(ctx, w, svc);
+}
+
 /* upstream's printUnstructuredContent: "Field Name:\tvalue", nested. */
 static void title_case(const char *s, kube_buf_t *b)
 {
@@ -669,6 +805,10 @@ static int describe_one(kubectl_ctx_t *ctx, const kube_kind_t *k, cJSON *obj, vo
 		describe_namespace(ctx, &w, obj);
 	else if (!strcmp(k->kind, "ConfigMap") && !*k->group)
 		describe_configmap(ctx, &w, obj);
+	else if (!strcmp(k->kind, "ReplicaSet"))
+		describe_replicaset(ctx, &w, obj);
+	else if (!strcmp(k->kind, "Service") && !*k->group)
+		describe_service(ctx, &w, obj);
 	else
 		describe_generic(ctx, &w, obj);
 	dw_flush(&w, ctx->out);

@@ -535,14 +535,54 @@ def test_rollout_wait(pair, files):
 DATE = re.compile(r"[A-Z][a-z][a-z], \d\d [A-Z][a-z][a-z] \d{4} \d\d:\d\d:\d\d \+0000")
 
 
+RS_SVC = """\
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: rs1
+  labels: {app: rs}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: rs}}
+  template:
+    metadata: {labels: {app: rs}}
+    spec:
+      containers:
+      - name: c
+        image: busybox
+        ports: [{containerPort: 80}]
+        env: [{name: A, value: "1"}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: s1
+spec:
+  selector: {app: rs}
+  ports: [{name: http, port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: s2
+  labels: {a: b}
+spec:
+  type: NodePort
+  selector: {app: rs}
+  ports: [{port: 81, targetPort: web}]
+"""
+
+
 def test_describe(pair, files):
     ns = new_ns(pair)
     pair.both("create", "-f", str(files / "m.yaml"), "--validate=false", ns=ns)
+    pair.both("create", "-f", "-", "--validate=false", stdin=RS_SVC, ns=ns)
     for args in (["describe", "pod", "p1"], ["describe", "deploy", "web"], ["describe", "cm", "cm1"],
-                 ["describe", "ns", "default"], ["describe", "pod", "nope"], ["describe", "pods,cm"]):
+                 ["describe", "ns", "default"], ["describe", "pod", "nope"], ["describe", "pods,cm"],
+                 ["describe", "rs", "rs1"], ["describe", "svc", "s1"], ["describe", "svc", "s2"]):
         r, o = pair.both(*args, ns=ns)
         for p in (r, o):
-            p.stdout = DATE.sub("DATE", p.stdout)
+            p.stdout = re.sub(r"(NodePort:\s+\S+\s+)\d+", r"\1N", IPS.sub("X", DATE.sub("DATE", p.stdout)))
         same(r, o)
     n = next(NS)
     names = ("rd-%d" % n, "od-%d" % n)
