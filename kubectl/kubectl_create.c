@@ -19,7 +19,7 @@ static struct {
 	int replicas;
 	char *hard, *role, *clusterrole, *group_s, *description, *preemption, *selector;
 	char *min_available, *max_unavailable, *schedule, *docker_server, *docker_username;
-	char *docker_password, *docker_email, *restart;
+	char *docker_password, *docker_email, *restart, *cert, *key;
 	kube_strv_t verbs, resources, groups, serviceaccounts;
 	int64_t value;
 	bool global_default;
@@ -59,6 +59,8 @@ static void create_setup(kubectl_ctx_t *ctx, kube_flagset_t *fs)
 	kube_flag_string(fs, "docker-username", 0, &copt.docker_username, "Username for Docker registry authentication");
 	kube_flag_string(fs, "docker-password", 0, &copt.docker_password, "Password for Docker registry authentication");
 	kube_flag_string(fs, "docker-email", 0, &copt.docker_email, "Email for Docker registry");
+	kube_flag_string(fs, "cert", 0, &copt.cert, "Path to PEM encoded public key certificate.");
+	kube_flag_string(fs, "key", 0, &copt.key, "Path to private key associated with given certificate.");
 	kube_flag_string(fs, "image", 0, &copt.image, "Image names to run.");
 	kube_flag_int(fs, "replicas", 'r', &copt.replicas, "Number of replicas to create. Default is 1.");
 	kube_flag_string(fs, "type", 0, &copt.type, "The type of secret to create");
@@ -530,6 +532,44 @@ static int generate(kubectl_ctx_t *ctx, cJSON **ret, const char **ret_resource)
 		kube_json_set(o, "spec.selector.matchLabels", sel);
 		*ret_resource = "poddisruptionbudgets.policy";
 		gen_wrap = "poddisruptionbudgets: ";
+	} else if (strcmp(what, "secret") == 0 && strcmp(ctx->args[1], "tls") == 0) {
+		const char *files[2] = { copt.cert, copt.key }, *keys[2] = { "tls.crt", "tls.key" };
+		cJSON *data;
+
+		if (!copt.cert || !*copt.cert || !copt.key || !*copt.key) {
+			kubectl_errorf(ctx, "key and cert must be specified");
+			return 1;
+		}
+		data = cJSON_CreateObject();
+
+		for (int i = 0; i < 2; i++) {
+			kube_buf_t raw = KUBE_BUF_INIT, b = KUBE_BUF_INIT;
+			FILE *f = files[i] ? fopen(files[i], "r") : NULL;
+			char chunk[4096];
+			size_t n;
+
+			if (!f) {
+				cJSON_Delete(data);
+				if (!files[0] || !files[1])
+					kubectl_errorf(ctx, "key and cert must be specified");
+				else
+					kubectl_errorf(ctx, "Cannot read file %s, open %s: no such file or directory",
+						       files[i], files[i]);
+				return 1;
+			}
+			while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+				kube_buf_append(&raw, chunk, n);
+			fclose(f);
+			b64_buf(&b, (const unsigned char *)(raw.data ? raw.data : ""), raw.len);
+			cJSON_AddStringToObject(data, keys[i], kube_buf_str(&b));
+			kube_buf_clear(&raw);
+			kube_buf_clear(&b);
+		}
+		o = new_obj("v1", "Secret", name);
+		cJSON_AddItemToObject(o, "data", data);
+		cJSON_AddStringToObject(o, "type", "kubernetes.io/tls");
+		*ret_resource = "secrets";
+		gen_wrap = "secret ";
 	} else if (strcmp(what, "secret") == 0 && strcmp(ctx->args[1], "docker-registry") == 0) {
 		kube_buf_t auth = KUBE_BUF_INIT, b = KUBE_BUF_INIT, cfgj = KUBE_BUF_INIT;
 		char *up = kube_asprintf("%s:%s", copt.docker_username ? copt.docker_username : "",

@@ -367,6 +367,22 @@ def test_generators_against_real(pair):
         same(r, o)
 
 
+def test_secret_tls(pair, tmp_path):
+    key, crt = str(tmp_path / "k.pem"), str(tmp_path / "c.pem")
+    p = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", crt,
+                        "-days", "1", "-subj", "/CN=x"], capture_output=True)
+    if p.returncode != 0:
+        pytest.skip("openssl failed")
+    ns = new_ns(pair)
+    for args in (["create", "secret", "tls", "t1", "--cert=" + crt, "--key=" + key],
+                 ["get", "secret", "t1", "-o", "jsonpath={.type} {.data}"],
+                 ["create", "secret", "tls", "t1", "--cert=" + crt, "--key=" + key],
+                 ["create", "secret", "tls", "t2", "--cert=nope.pem", "--key=" + key],
+                 ["create", "secret", "tls", "t3"]):
+        r, o = pair.both(*args, ns=ns)
+        same(r, o)
+
+
 def test_generators(pair):
     ns = new_ns(pair)
     o = pair.run(OURS, ["-n", ns[1], "create", "configmap", "g1", "--from-literal=a=b"])
