@@ -253,10 +253,10 @@ def test_get_watch(pair, files):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         import time
-        time.sleep(0.7)
+        time.sleep(1.5)
         pair.run(OURS, ["-n", ns[1], "label", "pod", "p1", "x=y"])
         pair.run(OURS, ["-n", ns[1], "delete", "pod", "p1", "--wait=false"])
-        time.sleep(0.7)
+        time.sleep(1.5)
     finally:
         p.terminate()
     raw = p.communicate(timeout=10)[0]
