@@ -70,6 +70,75 @@ static void deployment_status(const cJSON *d, kube_buf_t *msg, bool *done, bool 
 	}
 }
 
+static void daemonset_status(const cJSON *d, kube_buf_t *msg, bool *done, bool *failed)
+{
+	const char *name = kube_json_get_str(d, "metadata.name") ?: "";
+	int64_t desired = kube_json_get_int64(d, "status.desiredNumberScheduled", 0);
+	int64_t updated = kube_json_get_int64(d, "status.updatedNumberScheduled", 0);
+	int64_t available = kube_json_get_int64(d, "status.numberAvailable", 0);
+	const char *strategy = kube_json_get_str(d, "spec.updateStrategy.type") ?: "RollingUpdate";
+
+	*done = *failed = false;
+	if (strcmp(strategy, "RollingUpdate") != 0) {
+		kube_buf_puts(msg, "rollout status is only available for RollingUpdate strategy type");
+		*failed = true;
+		return;
+	}
+	if (kube_json_get_int64(d, "metadata.generation", 0) > kube_json_get_int64(d, "status.observedGeneration", 0))
+		kube_buf_puts(msg, "Waiting for daemon set spec update to be observed...\n");
+	else if (updated < desired)
+		kube_buf_printf(msg, "Waiting for daemon set \"%s\" rollout to finish: %lld out of %lld new pods have been updated...\n",
+				name, (long long)updated, (long long)desired);
+	else if (available < desired)
+		kube_buf_printf(msg, "Waiting for daemon set \"%s\" rollout to finish: %lld of %lld updated pods are available...\n",
+				name, (long long)available, (long long)desired);
+	else {
+		kube_buf_printf(msg, "daemon set \"%s\" successfully rolled out\n", name);
+		*done = true;
+	}
+}
+
+static void statefulset_status(const cJSON *s, kube_buf_t *msg, bool *done, bool *failed)
+{
+	const char *strategy = kube_json_get_str(s, "spec.updateStrategy.type") ?: "RollingUpdate";
+	int64_t obs = kube_json_get_int64(s, "status.observedGeneration", 0);
+	int64_t want = kube_json_get_int64(s, "spec.replicas", 1);
+	int64_t ready = kube_json_get_int64(s, "status.readyReplicas", 0);
+	const char *cur = kube_json_get_str(s, "status.currentRevision") ?: "";
+	const char *upd = kube_json_get_str(s, "status.updateRevision") ?: "";
+
+	*done = *failed = false;
+	if (strcmp(strategy, "RollingUpdate") != 0) {
+		kube_buf_puts(msg, "rollout status is only available for RollingUpdate strategy type");
+		*failed = true;
+		return;
+	}
+	if (obs == 0 || kube_json_get_int64(s, "metadata.generation", 0) > obs)
+		kube_buf_puts(msg, "Waiting for statefulset spec update to be observed...\n");
+	else if (ready < want)
+		kube_buf_printf(msg, "Waiting for %lld pods to be ready...\n", (long long)(want - ready));
+	else if (kube_json_get(s, "spec.updateStrategy.rollingUpdate.partition")) {
+		int64_t part = kube_json_get_int64(s, "spec.updateStrategy.rollingUpdate.partition", 0);
+		int64_t updated = kube_json_get_int64(s, "status.updatedReplicas", 0);
+
+		if (updated < want - part)
+			kube_buf_printf(msg, "Waiting for partitioned roll out to finish: %lld out of %lld new pods have been updated...\n",
+					(long long)updated, (long long)(want - part));
+		else {
+			kube_buf_printf(msg, "partitioned roll out complete: %lld new pods have been updated...\n",
+					(long long)updated);
+			*done = true;
+		}
+	} else if (strcmp(upd, cur) != 0)
+		kube_buf_printf(msg, "waiting for statefulset rolling update to complete %lld pods at revision %s...\n",
+				(long long)kube_json_get_int64(s, "status.updatedReplicas", 0), upd);
+	else {
+		kube_buf_printf(msg, "statefulset rolling update complete %lld pods at revision %s...\n",
+				(long long)kube_json_get_int64(s, "status.currentReplicas", 0), cur);
+		*done = true;
+	}
+}
+
 static int one_target(kubectl_ctx_t *ctx, int skip, const kube_kind_t **rk, char **rname)
 {
 	kubectl_targets_t ts;
@@ -83,7 +152,8 @@ static int one_target(kubectl_ctx_t *ctx, int skip, const kube_kind_t **rk, char
 	*rk = ts.t[0].k;
 	*rname = kube_strdup(ts.t[0].names[0]);
 	kubectl_targets_free(&ts);
-	if (strcmp((*rk)->kind, "Deployment") != 0) {
+	if (strcmp((*rk)->kind, "Deployment") != 0 && strcmp((*rk)->kind, "DaemonSet") != 0 &&
+	    strcmp((*rk)->kind, "StatefulSet") != 0) {
 		kube_free(*rname);
 		return kubectl_errorf(ctx, "no status viewer has been implemented for %s", (*rk)->kind);
 	}
@@ -108,7 +178,12 @@ static int rollout_status(kubectl_ctx_t *ctx, const kube_kind_t *k, const char *
 			kube_client_status_clear(&st);
 			break;
 		}
-		deployment_status(d, &msg, &done, &failed);
+		if (strcmp(k->kind, "DaemonSet") == 0)
+			daemonset_status(d, &msg, &done, &failed);
+		else if (strcmp(k->kind, "StatefulSet") == 0)
+			statefulset_status(d, &msg, &done, &failed);
+		else
+			deployment_status(d, &msg, &done, &failed);
 		cJSON_Delete(d);
 		if (failed) {
 			rc = kubectl_errorf(ctx, "%s", kube_buf_str(&msg));

@@ -514,6 +514,28 @@ def test_config(pair, tmp_path):
 
 # ---------------------------------------------------------------- rollout, wait
 
+DS_SS = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: ds1}
+spec:
+  selector: {matchLabels: {app: ds}}
+  template:
+    metadata: {labels: {app: ds}}
+    spec: {containers: [{name: c, image: busybox}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: ss1}
+spec:
+  replicas: 2
+  serviceName: ss
+  selector: {matchLabels: {app: ss}}
+  template:
+    metadata: {labels: {app: ss}}
+    spec: {containers: [{name: c, image: busybox}]}
+"""
+
 
 def test_rollout_wait(pair, files):
     ns = new_ns(pair)
@@ -536,8 +558,19 @@ def test_rollout_wait(pair, files):
         steps += [["patch", "deploy", "web", "--subresource=status", "--type=merge", "-p", st],
                   ["rollout", "status", "deploy/web", "--watch=false"],
                   ["rollout", "status", "deploy/web", "--timeout=1s"]]
+    steps += [["create", "-f", "-", "--validate=false"]]
+    for st in ('{"status":{"observedGeneration":1,"desiredNumberScheduled":3,"updatedNumberScheduled":1,"currentNumberScheduled":1,"numberMisscheduled":0,"numberReady":0}}',
+               '{"status":{"observedGeneration":1,"desiredNumberScheduled":3,"updatedNumberScheduled":3,"numberAvailable":1,"currentNumberScheduled":3,"numberMisscheduled":0,"numberReady":0}}',
+               '{"status":{"observedGeneration":1,"desiredNumberScheduled":3,"updatedNumberScheduled":3,"numberAvailable":3,"currentNumberScheduled":3,"numberMisscheduled":0,"numberReady":3}}'):
+        steps += [["patch", "ds", "ds1", "--subresource=status", "--type=merge", "-p", st],
+                  ["rollout", "status", "ds/ds1", "--watch=false"]]
+    for st in ('{"status":{"observedGeneration":1,"replicas":2,"readyReplicas":1}}',
+               '{"status":{"observedGeneration":1,"replicas":2,"readyReplicas":2,"updatedReplicas":1,"currentRevision":"a","updateRevision":"b"}}',
+               '{"status":{"observedGeneration":1,"replicas":2,"readyReplicas":2,"updatedReplicas":2,"currentReplicas":2,"currentRevision":"b","updateRevision":"b"}}'):
+        steps += [["patch", "sts", "ss1", "--subresource=status", "--type=merge", "-p", st],
+                  ["rollout", "status", "sts/ss1", "--watch=false"]]
     for args in steps:
-        r, o = pair.both(*args, ns=ns)
+        r, o = pair.both(*args, ns=ns, stdin=DS_SS if args[0] == "create" and "-" in args else None)
         same(r, o)
     o = pair.run(OURS, ["-n", ns[1], "rollout", "restart", "deploy/web"])
     assert (o.stdout, o.returncode) == ("deployment.apps/web restarted\n", 0)
