@@ -455,10 +455,52 @@ static int get_raw(kubectl_ctx_t *ctx)
 	return 0;
 }
 
+/* "{{.a.b}}", "{{range .items}}...{{end}}", "{{"\n"}}" as a jsonpath
+ * template ("jsonpath=..."); kube_malloc'd. */
+static char *go_template_to_jsonpath(const char *t)
+{
+	kube_buf_t b = KUBE_BUF_INIT;
+
+	kube_buf_puts(&b, "jsonpath=");
+	while (*t) {
+		const char *open = strstr(t, "{{"), *close;
+
+		if (!open) {
+			kube_buf_puts(&b, t);
+			break;
+		}
+		kube_buf_append(&b, t, (size_t)(open - t));
+		close = strstr(open + 2, "}}");
+		if (!close) {
+			kube_buf_puts(&b, open);
+			break;
+		}
+		{
+			const char *a = open + 2, *e = close;
+
+			while (a < e && (*a == ' ' || *a == '-'))
+				a++;
+			while (e > a && (e[-1] == ' ' || e[-1] == '-'))
+				e--;
+			kube_buf_putc(&b, '{');
+			if (e - a > 6 && strncmp(a, "range ", 6) == 0) {
+				kube_buf_append(&b, a, (size_t)(e - a));
+				kube_buf_puts(&b, "[*]");
+			} else {
+				kube_buf_append(&b, a, (size_t)(e - a));
+			}
+			kube_buf_putc(&b, '}');
+		}
+		t = close + 2;
+	}
+	return kube_buf_steal(&b);
+}
+
 static int get_run(kubectl_ctx_t *ctx)
 {
 	const char *o = gopt.output ? gopt.output : "";
 	bool table = !*o || strcmp(o, "wide") == 0;
+	_cleanup_free_ char *gotmpl = NULL;
 	kubectl_targets_t ts;
 	kube_buf_t out = KUBE_BUF_INIT;
 	size_t total = 0;
@@ -466,6 +508,11 @@ static int get_run(kubectl_ctx_t *ctx)
 
 	if (gopt.raw)
 		return get_raw(ctx);
+	if (kube_startswith(o, "go-template=") || kube_startswith(o, "template=")) {
+		/* the common subset of Go templates maps onto jsonpath */
+		gotmpl = go_template_to_jsonpath(strchr(o, '=') + 1);
+		o = gotmpl;
+	}
 	if (*o && !table && strcmp(o, "json") && strcmp(o, "yaml") && strcmp(o, "name") &&
 	    !kube_startswith(o, "jsonpath=") && !kube_startswith(o, "custom-columns=") &&
 	    !kube_startswith(o, "jsonpath-as-json="))
