@@ -190,8 +190,8 @@ def test_get_all_namespaces_and_cluster_scoped(pair):
                  ["get", "pods", "--chunk-size=0", "-A"], ["get", "pods", "-o", "yaml", "-n", "kube-system"],
                  ["get", "ns", "-o", "custom-columns=NAME:.metadata.name", "--no-headers"],
                  ["get", "ns", "default", "-o", "go-template={{.metadata.name}}"],
-                 ["get", "ns", "-o", 'go-template={{range .items}}{{.metadata.name}}{{"\n"}}{{end}}'],
-                 ["get", "ns", "-o", 'template={{range .items}}{{.metadata.name}} {{.status.phase}}{{"\n"}}{{end}}'],
+                 ["get", "ns", "-o", 'go-template={{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}'],
+                 ["get", "ns", "-o", 'template={{range .items}}{{.metadata.name}} {{.status.phase}}{{"\\n"}}{{end}}'],
                  ["get", "nodes", "--show-labels", "-o", "wide"], ["get", "ns", "-L", "kubernetes.io/metadata.name"]):
         r, o = pair.both(*args)
         same(r, o, age=True)
