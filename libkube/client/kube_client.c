@@ -1104,6 +1104,7 @@ int kube_client_watch(kube_client_t *c, const kube_kind_t *k, const char *ns,
 		.on_data = watch_data,
 		.data_arg = &w,
 		.timeout_ms = -1,
+		.accept = opts ? opts->accept : NULL,
 	};
 	kube_http_response_t resp = { 0 };
 	int r;

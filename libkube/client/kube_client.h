@@ -140,6 +140,7 @@ typedef struct kube_client_list_opts {
 	int timeout_seconds;		/* watches: server-side timeout; 0: none */
 	bool allow_watch_bookmarks;	/* watches */
 	bool send_initial_events;	/* watches */
+	const char *accept;		/* NULL: application/json (kubectl asks for Tables) */
 	kube_client_cancel_t *cancel;
 } kube_client_list_opts_t;
 

@@ -804,6 +804,11 @@ static struct flag *must(kube_flagset_t *fs, const char *name)
 	return f;
 }
 
+void kube_flag_set_shorthand(kube_flagset_t *fs, const char *name, char shorthand)
+{
+	must(fs, name)->shorthand = shorthand;
+}
+
 void kube_flag_deprecate(kube_flagset_t *fs, const char *name, const char *message)
 {
 	struct flag *f = must(fs, name);

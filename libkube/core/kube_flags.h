@@ -83,6 +83,8 @@ void kube_flag_deprecate(kube_flagset_t *fs, const char *name, const char *messa
 void kube_flag_alias(kube_flagset_t *fs, const char *alias, const char *name, const char *deprecation);
 void kube_flag_hide(kube_flagset_t *fs, const char *name);
 /* The type word --help shows after the name ("int32", "Level", ...). */
+/* A one-letter shorthand for a flag whose register call takes none (lists). */
+void kube_flag_set_shorthand(kube_flagset_t *fs, const char *name, char shorthand);
 void kube_flag_set_type_name(kube_flagset_t *fs, const char *name, const char *type_name);
 
 /* --v (-v), --logtostderr, --alsologtostderr, --log-file into cfg (their

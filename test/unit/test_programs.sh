@@ -148,8 +148,10 @@ if [ -x "$BIN/kubectl" ]; then
 	if grep -q '^Client Version: v1\.32\.' "$tmp/out"; then ok; else bad "kubectl version: $(cat "$tmp/out")"; fi
 	expect 0 "$BIN/$p" version --client -o json
 	if /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["clientVersion"]["major"]=="1"' <"$tmp/out"; then ok; else bad "kubectl version -o json"; fi
-	expect 2 "$BIN/$p" --no-such-flag
-	expect 1 "$BIN/$p" get pods
+	expect 1 "$BIN/$p" --no-such-flag
+	expect 1 "$BIN/$p" --server=http://127.0.0.1:1 get pods
+	if grep -q "The connection to the server 127.0.0.1:1 was refused" "$tmp/err"; then ok; else bad "kubectl unreachable: $(cat "$tmp/err")"; fi
+	expect 1 "$BIN/$p" no-such-command
 fi
 
 [ "$passed" -gt 0 ] || bad "no programs found in $BIN"

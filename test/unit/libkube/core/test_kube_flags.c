@@ -162,6 +162,19 @@ TEST(flags_lists_and_maps)
 	ASSERT_NULL(o.map);
 }
 
+TEST(flags_list_shorthand)
+{
+	struct opts o = { 0 };
+	kube_flagset_t *fs = mkset(&o);
+
+	kube_flag_set_shorthand(fs, "names", 'N');
+	ASSERT_EQ(parse(fs, ARGS("-N", "a", "-N=b,c", "--names", "d"), NULL), 0);
+	ASSERT_EQ(kube_strv_len(o.list), 4);
+	ASSERT_STREQ(o.list[0], "a");
+	ASSERT_STREQ(o.list[3], "d");
+	kube_flagset_free(fs);
+}
+
 TEST(flags_aliases_and_deprecation)
 {
 	struct opts o = { 0 };
