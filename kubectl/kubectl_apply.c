@@ -220,7 +220,7 @@ static int apply_one(kubectl_ctx_t *ctx, kubectl_mobj_t *o)
 		(void)la;
 		if (cJSON_IsString(lac))
 			orig = kube_json_parse(lac->valuestring, strlen(lac->valuestring));
-		else
+		else if (!kube_streq(aopt.dry_run, "client")) /* as upstream: not on client dry-run */
 			fprintf(ctx->err, "Warning: resource %s/%s is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n",
 				o->k->resource, name);
 	}
