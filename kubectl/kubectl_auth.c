@@ -2,6 +2,7 @@
  * (from the server's OpenAPI v3 documents). */
 #include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/kube_json.h"
@@ -163,12 +164,178 @@ static const cJSON *schema_for(const cJSON *doc, const kube_kind_t *k)
 	return NULL;
 }
 
+/* The schema a property points at ($ref, or allOf with one $ref), or the
+ * property itself; *ret_name gets the last component of the ref's name. */
+static const cJSON *schema_deref(const cJSON *doc, const cJSON *p, const char **ret_name)
+{
+	const cJSON *all = cJSON_GetObjectItem(p, "allOf");
+	const char *ref = kube_json_get_str(p, "$ref");
+	const char *name;
+
+	if (!ref && cJSON_IsArray(all) && cJSON_GetArraySize(all) == 1)
+		ref = kube_json_get_str(all->child, "$ref");
+	if (ret_name)
+		*ret_name = NULL;
+	if (!ref)
+		return p;
+	name = strrchr(ref, '/');
+	name = name ? name + 1 : ref;
+	if (ret_name) {
+		const char *dot = strrchr(name, '.');
+		*ret_name = dot ? dot + 1 : name;
+	}
+	return cJSON_GetObjectItem(kube_json_get(doc, "components.schemas"), name);
+}
+
+/* kubectl's type names: string, []Container, map[string]Quantity, Object. */
+static void type_name(const cJSON *doc, const cJSON *p, bool prim_refs, kube_buf_t *out)
+{
+	const char *ref, *type;
+
+	p = schema_deref(doc, p, &ref);
+	type = kube_json_get_str(p, "type");
+	/* --recursive names a ref to a primitive (Time) by its type */
+	if (ref && !(prim_refs && type && !kube_streq(type, "object") && !kube_streq(type, "array"))) {
+		kube_buf_puts(out, ref);
+		return;
+	}
+	if (kube_streq(type, "array")) {
+		kube_buf_puts(out, "[]");
+		type_name(doc, cJSON_GetObjectItem(p, "items"), prim_refs, out);
+	} else if (kube_streq(type, "object") && cJSON_IsObject(cJSON_GetObjectItem(p, "additionalProperties"))) {
+		kube_buf_puts(out, "map[string]");
+		type_name(doc, cJSON_GetObjectItem(p, "additionalProperties"), prim_refs, out);
+	} else if (type && !kube_streq(type, "object")) {
+		kube_buf_puts(out, type);
+	} else {
+		kube_buf_puts(out, "Object");
+	}
+}
+
+/* The schema a field's values have: through refs, array items and map values. */
+static const cJSON *value_schema(const cJSON *doc, const cJSON *p)
+{
+	for (int i = 0; p && i < 8; i++) {
+		const char *type;
+
+		p = schema_deref(doc, p, NULL);
+		type = kube_json_get_str(p, "type");
+		if (kube_streq(type, "array"))
+			p = cJSON_GetObjectItem(p, "items");
+		else if (kube_streq(type, "object") && cJSON_IsObject(cJSON_GetObjectItem(p, "additionalProperties")))
+			p = cJSON_GetObjectItem(p, "additionalProperties");
+		else
+			return p;
+	}
+	return p;
+}
+
+/* Word-wrap text at 76 columns, each line indented by 4, as kubectl does. */
+static void put_wrapped(FILE *out, const char *text)
+{
+	while (text && *text) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+
+		while (len > 76) {
+			size_t cut = 76;
+
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				for (cut = 76; cut < len && text[cut] != ' '; cut++)
+					;
+			fprintf(out, "    %.*s\n", (int)cut, text);
+			while (cut < len && text[cut] == ' ')
+				cut++;
+			text += cut;
+			len -= cut;
+		}
+		fprintf(out, "    %.*s\n", (int)len, text);
+		text += len;
+		if (*text == '\n')
+			text++;
+	}
+}
+
+/* "  enum: a, b" under a field, at its indent. */
+static void put_enum(FILE *out, const cJSON *enums, int indent)
+{
+	const cJSON *e;
+
+	if (!cJSON_IsArray(enums))
+		return;
+	int i = 0;
+
+	fprintf(out, "%*senum: ", indent, "");
+	/* as upstream: four values at most, then ", ...." */
+	cJSON_ArrayForEach(e, enums) {
+		if (i++ == 4) {
+			fputs(", ....", out);
+			break;
+		}
+		fprintf(out, "%s%s", e == enums->child ? "" : ", ", cJSON_IsString(e) ? e->valuestring : "");
+	}
+	fputc('\n', out);
+}
+
+static int cmp_json_names(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/* The properties of schema, sorted by name (caller frees the array). */
+static const cJSON **sorted_props(const cJSON *schema, size_t *ret_n)
+{
+	const cJSON *props = cJSON_GetObjectItem(schema, "properties"), *f;
+	const cJSON **v = kube_calloc((size_t)cJSON_GetArraySize(props) + 1, sizeof(*v));
+	size_t n = 0;
+
+	cJSON_ArrayForEach(f, props)
+		v[n++] = f;
+	qsort(v, n, sizeof(*v), cmp_json_names);
+	*ret_n = n;
+	return v;
+}
+
+static bool is_required(const cJSON *schema, const char *name)
+{
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(schema, "required"))
+		if (cJSON_IsString(r) && strcmp(r->valuestring, name) == 0)
+			return true;
+	return false;
+}
+
+static void explain_recursive(FILE *out, const cJSON *doc, const cJSON *schema, int depth)
+{
+	size_t n;
+	const cJSON **props;
+
+	if (depth > 12)
+		return;
+	props = sorted_props(schema, &n);
+	for (size_t i = 0; i < n; i++) {
+		kube_buf_t t = KUBE_BUF_INIT;
+		const cJSON *enums = cJSON_GetObjectItem(schema_deref(doc, props[i], NULL), "enum");
+
+		type_name(doc, props[i], true, &t);
+		fprintf(out, "%*s%s\t<%s>%s\n", 2 * depth + 2, "", props[i]->string, kube_buf_str(&t),
+			is_required(schema, props[i]->string) ? " -required-" : "");
+		kube_buf_clear(&t);
+		put_enum(out, enums, 2 * depth + 2);
+		explain_recursive(out, doc, value_schema(doc, props[i]), depth + 1);
+	}
+	kube_free(props);
+}
+
 static int explain_run(kubectl_ctx_t *ctx)
 {
 	const kube_kind_t *k;
 	cJSON *index = NULL, *doc = NULL;
-	const cJSON *schema, *f;
-	char *res, *dot, *path, *gv;
+	const cJSON *schema, *field = NULL;
+	char *res, *dot, *path, *gv, *fname = NULL;
 	int rc = 0;
 
 	if (ctx->nargs < 1)
@@ -176,11 +343,29 @@ static int explain_run(kubectl_ctx_t *ctx)
 	if (!kubectl_ctx_discovery(ctx))
 		return 1;
 	res = kube_strdup(ctx->args[0]);
-	dot = strchr(res, '.');
-	if (dot)
-		*dot = 0;
-	k = kubectl_discovery_resolve(ctx->disc, res);
+	/* the longest prefix naming a resource ("deployments.apps"), then fields */
+	k = NULL;
+	dot = NULL;
+	for (char *cut = res + strlen(res); cut && !k;) {
+		char saved = *cut;
+
+		*cut = 0;
+		k = kubectl_discovery_resolve(ctx->disc, res);
+		*cut = saved;
+		if (k) {
+			dot = *cut ? cut + 1 : NULL;
+			*cut = 0;
+			break;
+		}
+		while (cut > res && *--cut != '.')
+			;
+		if (cut == res)
+			cut = NULL;
+	}
 	if (!k) {
+		dot = strchr(res, '.');
+		if (dot)
+			*dot = 0;
 		/* upstream prints this one without "error: " */
 		fprintf(ctx->err, "the server doesn't have a resource type \"%s\"\n", res);
 		rc = 1;
@@ -203,15 +388,88 @@ static int explain_run(kubectl_ctx_t *ctx)
 	}
 	kube_free(path);
 	schema = schema_for(doc, k);
-	fprintf(ctx->out, "KIND:       %s\nVERSION:    %s%s%s\n\n", k->kind, k->group, *k->group ? "/" : "", k->version);
-	fprintf(ctx->out, "DESCRIPTION:\n    %s\n    \nFIELDS:\n", kube_json_get_str(schema, "description") ?: "<empty>");
-	cJSON_ArrayForEach(f, cJSON_GetObjectItem(schema, "properties")) {
-		const char *type = kube_json_get_str(f, "type") ?: "Object";
-
-		fprintf(ctx->out, "  %s\t<%s>\n    %s\n\n", f->string, type, kube_json_get_str(f, "description") ?: "");
+	if (*k->group)
+		fprintf(ctx->out, "GROUP:      %s\n", k->group);
+	fprintf(ctx->out, "KIND:       %s\nVERSION:    %s\n\n", k->kind, k->version);
+	fflush(ctx->out);
+	/* walk the field path: pod.spec.containers */
+	for (char *seg = dot, *next; seg && *seg; seg = next) {
+		next = strchr(seg, '.');
+		if (next)
+			*next++ = 0;
+		field = cJSON_GetObjectItem(cJSON_GetObjectItem(schema, "properties"), seg);
+		if (!field) {
+			rc = kubectl_errorf(ctx, "field \"%s\" does not exist", seg);
+			goto out;
+		}
+		kube_free(fname);
+		fname = kube_strdup(seg);
+		schema = value_schema(doc, field);
 	}
+	if (field) {
+		kube_buf_t t = KUBE_BUF_INIT;
+		const cJSON *e, *enums = cJSON_GetObjectItem(schema_deref(doc, field, NULL), "enum");
+
+		type_name(doc, field, true, &t);
+		fprintf(ctx->out, "FIELD: %s <%s>\n", fname, kube_buf_str(&t));
+		kube_buf_clear(&t);
+		if (cJSON_IsArray(enums)) {
+			fputs("ENUM:\n", ctx->out);
+			cJSON_ArrayForEach(e, enums)
+				if (cJSON_IsString(e))
+					fprintf(ctx->out, "    %s\n", e->valuestring);
+		} else {
+			fputc('\n', ctx->out);
+		}
+		fputc('\n', ctx->out);
+	}
+	fputs("DESCRIPTION:\n", ctx->out);
+	if (field) {
+		const char *ref;
+
+		put_wrapped(ctx->out, kube_json_get_str(field, "description"));
+		schema_deref(doc, field, &ref);
+		if (!ref) /* arrays and maps of a type: that type's description too */
+			ref = "";
+		if (schema != field && schema != schema_deref(doc, field, NULL))
+			put_wrapped(ctx->out, kube_json_get_str(schema, "description"));
+		else if (*ref)
+			put_wrapped(ctx->out, kube_json_get_str(schema, "description"));
+	} else if (kube_json_get_str(schema, "description")) {
+		put_wrapped(ctx->out, kube_json_get_str(schema, "description"));
+	} else {
+		fputs("    <empty>\n", ctx->out); /* and, as upstream, no blank line */
+	}
+	if (field || kube_json_get_str(schema, "description"))
+		fputs("    \n", ctx->out);
+	if (cJSON_GetObjectItem(schema, "properties")) {
+		size_t n;
+		const cJSON **props;
+
+		fputs("FIELDS:\n", ctx->out);
+		if (au.recursive) {
+			explain_recursive(ctx->out, doc, schema, 0);
+		} else {
+			props = sorted_props(schema, &n);
+			for (size_t i = 0; i < n; i++) {
+				kube_buf_t t = KUBE_BUF_INIT;
+				const cJSON *enums = cJSON_GetObjectItem(schema_deref(doc, props[i], NULL), "enum");
+
+				type_name(doc, props[i], true, &t);
+				fprintf(ctx->out, "  %s\t<%s>%s\n", props[i]->string, kube_buf_str(&t),
+					is_required(schema, props[i]->string) ? " -required-" : "");
+				kube_buf_clear(&t);
+				put_enum(ctx->out, enums, 2);
+				put_wrapped(ctx->out, kube_json_get_str(props[i], "description") ?: "<no description>");
+				fputc('\n', ctx->out);
+			}
+			kube_free(props);
+		}
+	}
+	fputc('\n', ctx->out);
 out:
 	kube_free(res);
+	kube_free(fname);
 	cJSON_Delete(index);
 	cJSON_Delete(doc);
 	return rc;
