@@ -65,8 +65,15 @@ typedef struct fresh_waiter {
 	int64_t target;
 	void (*fn)(void *arg);
 	void *arg;
+	apiserver_t *s;
+	struct event *timer; /* gives up waiting after FRESH_WAIT_MS */
 	struct fresh_waiter *next;
 } fresh_waiter_t;
+
+/* A request waits this long at most for the cache to reach the store's
+ * revision (the store may have gone away right after a write), then goes
+ * on: the store itself answers, or fails with a Status. */
+#define FRESH_WAIT_MS 3000
 
 /* Events queued by the store thread for the loop. */
 typedef struct queued_event {
@@ -692,6 +699,7 @@ static void run_fresh(apiserver_t *s)
 	while ((f = *pp)) {
 		if (f->target <= s->cache_rev) {
 			*pp = f->next;
+			event_free(f->timer);
 			f->fn(f->arg);
 			kube_free(f);
 		} else {
@@ -795,6 +803,23 @@ static void store_event(const kube_store_event_t *ev, int err, void *arg)
 		kube_loop_post(s->base, drain_queue, s);
 }
 
+static void fresh_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	fresh_waiter_t *f = arg, **pp;
+
+	(void)fd;
+	(void)what;
+	for (pp = &f->s->fresh; *pp && *pp != f; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = f->next;
+	klog_v(2, "cache not at revision %lld after %d ms; going on", (long long)f->target,
+	       FRESH_WAIT_MS);
+	event_free(f->timer);
+	f->fn(f->arg);
+	kube_free(f);
+}
+
 void apiserver_cache_when_fresh(apiserver_t *s, void (*fn)(void *arg), void *arg)
 {
 	int64_t target = kube_store_current_rev(s->store);
@@ -804,10 +829,15 @@ void apiserver_cache_when_fresh(apiserver_t *s, void (*fn)(void *arg), void *arg
 		fn(arg);
 		return;
 	}
+	struct timeval tv = { FRESH_WAIT_MS / 1000, (FRESH_WAIT_MS % 1000) * 1000 };
+
 	f = kube_malloc(sizeof(*f));
 	f->target = target;
 	f->fn = fn;
 	f->arg = arg;
+	f->s = s;
+	f->timer = evtimer_new(s->base, fresh_timeout, f);
+	evtimer_add(f->timer, &tv);
 	f->next = s->fresh;
 	s->fresh = f;
 }
@@ -1102,6 +1132,7 @@ void apiserver_cache_stop(apiserver_t *s)
 	while (s->fresh) {
 		fresh_waiter_t *f = s->fresh;
 		s->fresh = f->next;
+		event_free(f->timer);
 		kube_free(f);
 	}
 }
