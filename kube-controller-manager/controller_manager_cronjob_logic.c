@@ -11,6 +11,7 @@
 #include "controller_manager_cron.h"
 #include "controller_manager_job_logic.h"
 #include "controller_manager_podutil.h"
+#include "controller_manager_pods.h"
 #include "controller_manager_tz.h"
 
 void controller_manager_cronjob_plan_clear(controller_manager_cronjob_plan_t *p)
@@ -103,7 +104,7 @@ cJSON *controller_manager_cronjob_job(const cJSON *cj, int64_t t, int32_t tz_off
 	cJSON_AddStringToObject(a, CONTROLLER_MANAGER_CRONJOB_SCHEDULED_KEY, ts);
 	cJSON_AddItemToObject(meta, "annotations", a);
 	cJSON *refs = cJSON_AddArrayToObject(meta, "ownerReferences");
-	cJSON_AddItemToArray(refs, controller_manager_podutil_owner_ref(cj, "batch/v1", "CronJob"));
+	cJSON_AddItemToArray(refs, controller_manager_owner_ref(cj, "batch/v1", "CronJob"));
 	const cJSON *spec = kube_json_get(tmpl, "spec");
 	cJSON_AddItemToObject(job, "spec", cJSON_IsObject(spec) ? kube_json_dup(spec) : cJSON_CreateObject());
 	return job;

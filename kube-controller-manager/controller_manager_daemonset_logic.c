@@ -7,6 +7,7 @@
 
 #include "api/kube_json.h"
 #include "controller_manager_podutil.h"
+#include "controller_manager_pods.h"
 
 /* ---- node selection ---- */
 
@@ -199,7 +200,7 @@ cJSON *controller_manager_daemonset_pod(const cJSON *ds, const char *node, const
 	kube_json_set(meta, "labels['controller-revision-hash']", cJSON_CreateString(hash));
 	kube_json_set(meta, "labels['pod-template-generation']", cJSON_CreateString(gbuf));
 	cJSON *refs = cJSON_AddArrayToObject(meta, "ownerReferences");
-	cJSON_AddItemToArray(refs, controller_manager_podutil_owner_ref(ds, "apps/v1", "DaemonSet"));
+	cJSON_AddItemToArray(refs, controller_manager_owner_ref(ds, "apps/v1", "DaemonSet"));
 	cJSON_AddItemToObject(pod, "metadata", meta);
 	cJSON *spec = kube_json_dup(kube_json_get(tmpl, "spec"));
 	if (!cJSON_IsObject(spec)) {

@@ -7,6 +7,7 @@
 
 #include "api/kube_json.h"
 #include "controller_manager_podutil.h"
+#include "controller_manager_pods.h"
 
 bool controller_manager_endpoints_selects(const cJSON *svc)
 {
@@ -336,7 +337,7 @@ static cJSON *new_slice(const cJSON *svc, const char *addr_type, cJSON *ports, c
 		cJSON_AddStringToObject(meta, "namespace", ns);
 	cJSON_AddItemToObject(meta, "labels", service_labels(svc, true));
 	cJSON *refs = cJSON_AddArrayToObject(meta, "ownerReferences");
-	cJSON_AddItemToArray(refs, controller_manager_podutil_owner_ref(svc, "v1", "Service"));
+	cJSON_AddItemToArray(refs, controller_manager_owner_ref(svc, "v1", "Service"));
 	cJSON_AddStringToObject(s, "addressType", addr_type);
 	cJSON_AddItemToObject(s, "endpoints", endpoints);
 	if (ports)

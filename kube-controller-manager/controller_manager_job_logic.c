@@ -8,6 +8,7 @@
 #include "api/kube_json.h"
 #include "core/kube_buf.h"
 #include "controller_manager_podutil.h"
+#include "controller_manager_pods.h"
 
 #define MAX_INDEXED_COMPLETIONS 100000
 
@@ -124,7 +125,7 @@ cJSON *controller_manager_job_pod(const cJSON *job, int index)
 	if (ns)
 		cJSON_AddStringToObject(meta, "namespace", ns);
 	cJSON *refs = cJSON_AddArrayToObject(meta, "ownerReferences");
-	cJSON_AddItemToArray(refs, controller_manager_podutil_owner_ref(job, "batch/v1", "Job"));
+	cJSON_AddItemToArray(refs, controller_manager_owner_ref(job, "batch/v1", "Job"));
 	if (index >= 0) {
 		char ibuf[16];
 		snprintf(ibuf, sizeof(ibuf), "%d", index);

@@ -56,20 +56,6 @@ const char *controller_manager_podutil_controller_uid(const cJSON *obj)
 	return NULL;
 }
 
-cJSON *controller_manager_podutil_owner_ref(const cJSON *owner, const char *api_version, const char *kind)
-{
-	cJSON *r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "apiVersion", api_version);
-	cJSON_AddStringToObject(r, "kind", kind);
-	const char *name = kube_json_get_str(owner, "metadata.name");
-	const char *uid = kube_json_get_str(owner, "metadata.uid");
-	cJSON_AddStringToObject(r, "name", name ? name : "");
-	cJSON_AddStringToObject(r, "uid", uid ? uid : "");
-	cJSON_AddBoolToObject(r, "controller", true);
-	cJSON_AddBoolToObject(r, "blockOwnerDeletion", true);
-	return r;
-}
-
 int64_t controller_manager_podutil_time(const cJSON *obj, const char *path, int64_t def)
 {
 	const char *s = kube_json_get_str(obj, path);

@@ -25,9 +25,6 @@ const cJSON *controller_manager_podutil_condition(const cJSON *obj, const char *
 bool controller_manager_podutil_condition_true(const cJSON *obj, const char *type);
 /* The uid of obj's controller ownerReference, or NULL. */
 const char *controller_manager_podutil_controller_uid(const cJSON *obj);
-/* A controller ownerReference to owner (apiVersion/kind given). */
-cJSON *controller_manager_podutil_owner_ref(const cJSON *owner, const char *api_version,
-					    const char *kind);
 /* An RFC 3339 string at path as Unix seconds, or def. */
 int64_t controller_manager_podutil_time(const cJSON *obj, const char *path, int64_t def);
 /* Set path to t as an RFC 3339 string. */

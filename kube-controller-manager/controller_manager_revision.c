@@ -8,6 +8,7 @@
 #include "api/kube_json.h"
 #include "api/kube_kinds.h"
 #include "controller_manager_podutil.h"
+#include "controller_manager_pods.h"
 
 int64_t controller_manager_revision_max(kube_informer_t *revisions, const cJSON *owner)
 {
@@ -52,7 +53,7 @@ int controller_manager_revision_ensure(kube_client_t *c, kube_informer_t *revisi
 	cJSON_AddStringToObject(labels, "controller-revision-hash", hash);
 	cJSON_AddItemToObject(meta, "labels", labels);
 	cJSON *refs = cJSON_AddArrayToObject(meta, "ownerReferences");
-	cJSON_AddItemToArray(refs, controller_manager_podutil_owner_ref(owner, api_version, kind));
+	cJSON_AddItemToArray(refs, controller_manager_owner_ref(owner, api_version, kind));
 	cJSON *t = kube_json_dup(tmpl);
 	if (!cJSON_IsObject(t)) {
 		cJSON_Delete(t);

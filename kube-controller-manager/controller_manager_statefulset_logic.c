@@ -7,6 +7,7 @@
 
 #include "api/kube_json.h"
 #include "controller_manager_podutil.h"
+#include "controller_manager_pods.h"
 
 #define REV_LABEL "controller-revision-hash"
 
@@ -50,7 +51,7 @@ cJSON *controller_manager_statefulset_pod(const cJSON *sts, int64_t ordinal, con
 	kube_json_set(meta, "labels['statefulset.kubernetes.io/pod-name']", cJSON_CreateString(name));
 	kube_json_set(meta, "labels['apps.kubernetes.io/pod-index']", cJSON_CreateString(idx));
 	cJSON *refs = cJSON_AddArrayToObject(meta, "ownerReferences");
-	cJSON_AddItemToArray(refs, controller_manager_podutil_owner_ref(sts, "apps/v1", "StatefulSet"));
+	cJSON_AddItemToArray(refs, controller_manager_owner_ref(sts, "apps/v1", "StatefulSet"));
 	cJSON_AddItemToObject(pod, "metadata", meta);
 	cJSON *spec = kube_json_dup(kube_json_get(tmpl, "spec"));
 	if (!cJSON_IsObject(spec)) {

@@ -3,6 +3,7 @@
 
 #include "api/kube_json.h"
 #include "controller_manager_podutil.h"
+#include "controller_manager_pods.h"
 
 static cJSON *parse(const char *s)
 {
@@ -49,7 +50,7 @@ TEST(pods)
 	ASSERT_FALSE(controller_manager_podutil_active(p));
 	kube_json_delete(p, "status.containerStatuses");
 	ASSERT_EQ(controller_manager_podutil_finish_time(p), 1796256000);
-	cJSON *ref = controller_manager_podutil_owner_ref(p, "v1", "Pod");
+	cJSON *ref = controller_manager_owner_ref(p, "v1", "Pod");
 	char *s = kube_json_compact(ref);
 	ASSERT_STREQ(s, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"name\":\"p\",\"uid\":\"u\",\"controller\":true,\"blockOwnerDeletion\":true}");
 	kube_free(s);
